@@ -1,0 +1,62 @@
+/**
+ * @module cli/run-cli
+ * Dispatch argv to a command. User errors (`DaguError`) print their message and exit with
+ * their code; anything else is a bug and keeps its stack trace.
+ */
+import { DaguError, UsageError } from "../core/errors.ts";
+import { formatHelp, parseArgs } from "./command.ts";
+import { commands } from "./registry.ts";
+
+function rootHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length)) + 2;
+  const list = Object.entries(commands)
+    .map(([n, c]) => `  ${n.padEnd(width)}${c.summary}`)
+    .join("\n");
+  return `Dagu is a compact, portable workflow engine.
+
+It runs DAGs (directed acyclic graphs of steps) written in YAML: from the command line,
+on a cron schedule, from a web UI, or spread over workers.
+
+Usage:
+  dagu [command]
+
+Available Commands:
+${list}
+  help${" ".repeat(width - 4)}Help about any command
+
+Flags:
+  -h, --help      help for dagu
+  -v, --version   version for dagu
+
+Use "dagu [command] --help" for more information about a command.
+`;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const [first, ...tail] = argv;
+  if (first === undefined || first === "-h" || first === "--help") {
+    process.stdout.write(rootHelp());
+    return 0;
+  }
+  if (first === "-v" || first === "--version") return runCli(["version"]);
+  if (first === "help") return tail[0] ? runCli([tail[0], "--help"]) : runCli([]);
+  const entry = commands[first];
+  if (!entry) {
+    process.stderr.write(`Error: unknown command "${first}" for "dagu"\nRun 'dagu --help' for usage.\n`);
+    return 1;
+  }
+  const cmd = (await entry.load()).default;
+  try {
+    const inv = parseArgs(cmd.flags, tail);
+    if ((inv.flags as Record<string, unknown>).help === true) {
+      process.stdout.write(formatHelp(cmd));
+      return 0;
+    }
+    return await cmd.run(inv);
+  } catch (e) {
+    if (!(e instanceof DaguError)) throw e;
+    process.stderr.write(`Error: ${e.message}\n`);
+    if (e instanceof UsageError) process.stderr.write(`Run 'dagu ${first} --help' for usage.\n`);
+    return e.exitCode;
+  }
+}
