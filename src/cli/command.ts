@@ -11,7 +11,10 @@ export interface FlagDef {
   readonly type: FlagType;
   readonly short?: string;
   readonly description: string;
-  /** Shown in help as `(default: …)`. */
+  /**
+   * Shown in help as `(default …)`; quote string defaults (`'"8080"'`) as pflag does. parseArgs
+   * does not apply it, so a command can tell an absent flag (config/env decide) from a given one.
+   */
   readonly defaultText?: string;
   /** Internal flags are accepted but listed with a note. */
   readonly hidden?: boolean;
@@ -36,11 +39,20 @@ export interface Invocation<F extends FlagDefs> {
 }
 
 export interface Command<F extends FlagDefs = FlagDefs> {
+  /** Command path without `dagu`, e.g. `start` or `migrate history`. */
   readonly name: string;
   readonly usage: string;
   readonly description: string;
   readonly flags: F;
+  /** Child commands (cobra-style groups such as `migrate history`); listed in help and dispatched by run-cli. */
+  readonly subcommands?: Readonly<Record<string, SubcommandEntry>>;
   run(inv: Invocation<F>): Promise<number>;
+}
+
+export interface SubcommandEntry {
+  /** One line for the parent's "Available Commands" list. */
+  readonly summary: string;
+  readonly command: Command;
 }
 
 /** Flags every command accepts, as in Dagu. */
@@ -78,7 +90,11 @@ export function parseArgs<F extends FlagDefs>(defs: F, argv: readonly string[]):
       return;
     }
     const v = inline ?? next();
-    if (v === undefined) throw new UsageError(`flag needs an argument: ${shown}`);
+    if (v === undefined) {
+      // pflag's wording, so scripts matching Dagu's errors keep working.
+      const msg = shown.startsWith("--") ? shown : `'${shown.slice(1)}' in ${shown}`;
+      throw new UsageError(`flag needs an argument: ${msg}`);
+    }
     if (def.type === "stringArray") (flags[key] as string[]).push(v);
     else flags[key] = v;
   };
@@ -114,17 +130,35 @@ export function parseArgs<F extends FlagDefs>(defs: F, argv: readonly string[]):
   return { flags: flags as ParsedFlags<F>, args, rest };
 }
 
-/** Cobra-style help: description, usage, aligned flag table. */
+/** Byte-order comparison: pflag sorts flag names with Go's `<`, which localeCompare does not match for `-` and `.`. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Cobra-style help: description, usage, sub-commands, then pflag's aligned flag table (short
+ * flags in a 4-column gutter, usage text 3 spaces after the longest left column).
+ */
 export function formatHelp(c: Command): string {
+  const leaf = c.name.split(" ").at(-1) ?? c.name;
   const rows = Object.entries(c.flags)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byteOrder(a, b))
     .map(([name, d]) => {
       const short = d.short ? `-${d.short}, ` : "    ";
-      const arg = d.type === "boolean" ? "" : d.type === "stringArray" ? " stringArray" : " string";
+      const arg = d.type === "boolean" ? "" : ` ${d.type}`;
       const def = d.defaultText ? ` (default ${d.defaultText})` : "";
-      return [`  ${short}--${name}${arg}`, `${d.description}${def}`] as const;
+      // One shared `help` definition; cobra names the command in its description.
+      const text = name === "help" ? `help for ${leaf}` : d.description;
+      return [`  ${short}--${name}${arg}`, `${text}${def}`] as const;
     });
   const width = Math.max(...rows.map(([l]) => l.length)) + 3;
   const table = rows.map(([l, r]) => l.padEnd(width) + r).join("\n");
-  return `${c.description}\n\nUsage:\n  ${c.usage}\n\nFlags:\n${table}\n`;
+  const subs = Object.entries(c.subcommands ?? {});
+  // cobra pads command names to at least 11 columns.
+  const pad = Math.max(11, ...subs.map(([n]) => n.length));
+  const subList = subs.length
+    ? `\nAvailable Commands:\n${subs.map(([n, e]) => `  ${n.padEnd(pad)} ${e.summary}\n`).join("")}`
+    : "";
+  const footer = subs.length ? `\nUse "dagu ${c.name} [command] --help" for more information about a command.\n` : "";
+  return `${c.description}\n\nUsage:\n  ${c.usage}\n${subList}\nFlags:\n${table}\n${footer}`;
 }

@@ -39,15 +39,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (first === "-v" || first === "--version") return runCli(["version"]);
-  if (first === "help") return tail[0] ? runCli([tail[0], "--help"]) : runCli([]);
+  // `dagu help migrate history` = `dagu migrate history --help`.
+  if (first === "help") return tail.length ? runCli([...tail, "--help"]) : runCli([]);
   const entry = commands[first];
   if (!entry) {
     process.stderr.write(`Error: unknown command "${first}" for "dagu"\nRun 'dagu --help' for usage.\n`);
     return 1;
   }
-  const cmd = (await entry.load()).default;
+  let cmd = (await entry.load()).default;
+  let args = tail;
+  // Descend into sub-commands (`migrate history`) while the next word names one, as cobra does.
+  for (let sub = cmd.subcommands?.[args[0] ?? ""]; sub; sub = cmd.subcommands?.[args[0] ?? ""]) {
+    cmd = sub.command;
+    args = args.slice(1);
+  }
   try {
-    const inv = parseArgs(cmd.flags, tail);
+    const inv = parseArgs(cmd.flags, args);
     if ((inv.flags as Record<string, unknown>).help === true) {
       process.stdout.write(formatHelp(cmd));
       return 0;
@@ -56,7 +63,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof DaguError)) throw e;
     process.stderr.write(`Error: ${e.message}\n`);
-    if (e instanceof UsageError) process.stderr.write(`Run 'dagu ${first} --help' for usage.\n`);
+    if (e instanceof UsageError) process.stderr.write(`Run 'dagu ${cmd.name} --help' for usage.\n`);
     return e.exitCode;
   }
 }

@@ -1,7 +1,51 @@
 /**
  * @module cli/commands/start-all
- * `dagu start-all`: not implemented yet.
+ * `dagu start-all`: Run server, scheduler and (optionally) coordinator in one process.
+ * Not implemented yet: help text and flags match Dagu 1.30.2, so scripts written for Dagu
+ * parse the same way and get a clear "not implemented" exit (code 2).
  */
+import { coordinatorFlags, peerFlags, serverFlags } from "../common-flags.ts";
 import { notImplemented } from "../not-implemented.ts";
 
-export default notImplemented("start-all", "dagu start-all [flags]", "Not implemented yet.", {});
+// Dagu's long help, verbatim (trailing spaces dropped).
+const description = `Simultaneously start the web UI server, scheduler, and optionally coordinator in a single command.
+
+This convenience command combines the functionality of 'dagu server', 'dagu scheduler',
+and optionally 'dagu coordinator' into a single process. The web UI provides the management
+interface, the scheduler handles automated DAG-run execution based on defined schedules,
+and the coordinator (when enabled) manages distributed task execution across workers.
+
+By default, start-all runs in single instance mode without the coordinator. The coordinator
+is only started when --coordinator.host is set to a non-localhost address (not 127.0.0.1
+or localhost), enabling distributed execution mode.
+
+Flags:
+  --host string                     Host address to bind the web server to (default: 127.0.0.1)
+  --port int                        Port number for the web server to listen on (default: 8080)
+  --dags string                     Path to the directory containing DAG definition files
+  --coordinator.host string         Host address to bind the coordinator gRPC server to (default: 127.0.0.1)
+  --coordinator.advertise string    Address to advertise in service registry (default: auto-detected hostname)
+  --coordinator.port int            Port number for the coordinator gRPC server (default: 50055)
+  --peer.cert-file string           Path to TLS certificate file for peer connections
+  --peer.key-file string            Path to TLS key file for peer connections
+  --peer.client-ca-file string      Path to CA certificate file for client verification (mTLS)
+  --peer.insecure                   Use insecure connection (h2c) instead of TLS
+  --peer.skip-tls-verify            Skip TLS certificate verification (insecure)
+
+Example:
+  # Single instance mode (coordinator disabled)
+  dagu start-all
+
+  # Distributed mode (coordinator enabled)
+  dagu start-all --coordinator.host=0.0.0.0 --coordinator.port=50055
+
+  # Production with both web and coordinator on all interfaces
+  dagu start-all --host=0.0.0.0 --port=8080 --coordinator.host=0.0.0.0
+
+This process runs continuously in the foreground until terminated.`;
+
+export default notImplemented("start-all", "dagu start-all [flags]", description, {
+  ...serverFlags,
+  ...coordinatorFlags,
+  ...peerFlags,
+});
