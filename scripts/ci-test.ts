@@ -9,6 +9,9 @@
  * "no tests found" fails the run.
  */
 
+// An ES module (for top-level await) although it exports nothing.
+export {};
+
 const child = Bun.spawn(
   [process.execPath, "test", "--reporter=junit", "--reporter-outfile=junit.xml", ...process.argv.slice(2)],
   { stdin: "inherit", stdout: "inherit", stderr: "pipe" },
