@@ -1,0 +1,141 @@
+/**
+ * @module spec/loader
+ * Find a DAG file (path, or name in the DAGs folder), read every YAML document in it, build
+ * the main DAG and its local sub-DAGs, merge a base config under each, and either return a
+ * valid `Dag` or throw a `SpecError` listing every problem with file, line and field.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Dag, HandlerOn } from "../core/dag.ts";
+import { DaguError, SpecError, type SpecIssue } from "../core/errors.ts";
+import { type BuiltDag, buildDag } from "./dag-builder.ts";
+import { IssueList } from "./node-reader.ts";
+import { parseYamlDocuments, type YNode } from "./yaml-nodes.ts";
+
+export interface LoadOptions {
+  /** Folder searched for `<name>.yaml` when the argument is not an existing path. */
+  readonly dagsDir?: string;
+  /** `--name`: overrides the main DAG's name. */
+  readonly name?: string;
+  /** Path of a base config (`$DAGU_HOME/base.yaml`) merged under every DAG; ignored if missing. */
+  readonly baseConfig?: string;
+  /** Resolve relative paths against this folder instead of the process's. */
+  readonly cwd?: string;
+}
+
+/** Dagu's lookup: absolute path; `~`; an existing relative path; else `<dagsDir>/<name>[.yaml]`. */
+export function resolveDagPath(nameOrPath: string, opts: LoadOptions = {}): string {
+  let file = nameOrPath.trim();
+  if (file === "") throw new DaguError("a DAG file or name is required");
+  if (isAbsolute(file)) return file;
+  if (file.startsWith("~")) file = homedir() + file.slice(1);
+  const cwd = opts.cwd ?? process.cwd();
+  const direct = resolve(cwd, file);
+  if (existsSync(direct) && statSync(direct).isFile()) return direct;
+  if (opts.dagsDir) file = join(opts.dagsDir, file);
+  if (!file.endsWith(".yaml") && !file.endsWith(".yml")) file = `${file}.yaml`;
+  return resolve(cwd, file);
+}
+
+export interface ParsedFile {
+  /** The main DAG with `localDags` filled in; undefined when the file has problems. */
+  readonly dag?: Dag;
+  readonly issues: readonly SpecIssue[];
+}
+
+const appendFields = new Set(["env", "tags", "dotenv", "params"]);
+
+function fieldsOf(key: string): string[] {
+  switch (key) {
+    case "schedule":
+      return ["schedule", "stopSchedule", "restartSchedule"];
+    case "precondition":
+    case "preconditions":
+      return ["preconditions"];
+    case "params":
+      return ["params", "defaultParams"];
+    case "shell":
+      return ["shell", "shellArgs"];
+    default:
+      return [key];
+  }
+}
+
+/** Base config under a DAG: keys the DAG sets win, except lists like env and tags, which add up. */
+function mergeOverBase(base: BuiltDag, doc: BuiltDag): Dag {
+  const out: Record<string, unknown> = { ...doc.dag };
+  const from = base.dag as unknown as Record<string, unknown>;
+  const docSets = (k: string): boolean =>
+    doc.keys.has(k) || (k.startsWith("precondition") && (doc.keys.has("precondition") || doc.keys.has("preconditions")));
+  for (const key of base.keys) {
+    if (key === "name" || key === "steps" || key === "handlerOn") continue;
+    for (const f of fieldsOf(key)) {
+      if (!docSets(key)) out[f] = from[f];
+      else if (appendFields.has(f)) out[f] = [...(from[f] as unknown[]), ...(out[f] as unknown[])];
+    }
+  }
+  const handlerOn: HandlerOn = { ...base.dag.handlerOn, ...doc.dag.handlerOn };
+  return { ...(out as unknown as Dag), handlerOn };
+}
+
+function buildBase(path: string, issues: IssueList): BuiltDag | undefined {
+  if (!existsSync(path)) return undefined;
+  const { docs, problems } = parseYamlDocuments(readFileSync(path, "utf8"));
+  for (const p of problems) issues.add(p.pos, "", `base config ${path}: ${p.message}`);
+  const root = docs[0];
+  if (!root || root.kind !== "map") return undefined;
+  const baseIssues = new IssueList(path);
+  const built = buildDag(root, { file: path, issues: baseIssues, index: 0 });
+  issues.items.push(...baseIssues.items);
+  return built;
+}
+
+/**
+ * Parse DAG source text. `file` is the absolute location; `shownAs` is how problems name the
+ * file (the path as the user typed it).
+ */
+export function parseDagText(text: string, file: string, opts: LoadOptions & { shownAs?: string } = {}): ParsedFile {
+  const issues = new IssueList(opts.shownAs ?? file);
+  const { docs, problems } = parseYamlDocuments(text);
+  for (const p of problems) issues.add(p.pos, "", `YAML syntax error: ${p.message}`);
+  const base = opts.baseConfig ? buildBase(opts.baseConfig, issues) : undefined;
+  const built: Dag[] = [];
+  const roots: YNode[] = [];
+  docs.forEach((root, index) => {
+    if (root === null || (root.kind === "map" && root.entries.length === 0)) return;
+    if (root.kind !== "map") {
+      issues.add(root.pos, "", `a DAG document must be a map of keys, got ${root.kind === "seq" ? "a list" : "a scalar"}`);
+      return;
+    }
+    const doc = buildDag(root, { file, issues, index, ...(index === 0 && opts.name ? { nameOverride: opts.name } : {}) });
+    built.push(base ? mergeOverBase(base, doc) : doc.dag);
+    roots.push(root);
+  });
+  if (built.length === 0 && problems.length === 0) issues.add({ line: 0, col: 0 }, "", "no DAG found in file (it is empty)");
+  const [main, ...locals] = built;
+  const localDags: Record<string, Dag> = {};
+  locals.forEach((d, i) => {
+    const pos = roots[i + 1]?.pos ?? { line: 0, col: 0 };
+    if (d.name === "") issues.add(pos, "name", `the DAG in document ${i + 2} must have a name (files with several DAGs name each one after the first)`);
+    else if (localDags[d.name]) issues.add(pos, "name", `duplicate DAG name "${d.name}" in this file`);
+    else localDags[d.name] = d;
+  });
+  if (issues.size > 0 || !main) return { issues: [...issues.items].sort((a, b) => a.line - b.line || a.col - b.col) };
+  return { dag: { ...main, localDags }, issues: [] };
+}
+
+/** Load and validate a DAG by path or name; throws SpecError with every problem found. */
+export function loadDag(nameOrPath: string, opts: LoadOptions = {}): Dag {
+  const file = resolveDagPath(nameOrPath, opts);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DaguError(code === "ENOENT" ? `DAG file not found: ${nameOrPath} (looked for ${file})` : `cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parsed = parseDagText(text, file, { ...opts, shownAs: nameOrPath });
+  if (!parsed.dag) throw new SpecError(parsed.issues);
+  return parsed.dag;
+}
