@@ -11,7 +11,8 @@ import { parseCron } from "./cron-expression.ts";
 import { parseContainer, parseEnv, parsePreconditions, parseShell } from "./field-parsers.ts";
 import { parseLlm } from "./llm-spec.ts";
 import { describe, type IssueList, join, MapReader } from "./node-reader.ts";
-import { escapeParams, numberParams, parseParamNode } from "./params.ts";
+import { escapeParams, numberParams } from "../core/param-syntax.ts";
+import { parseParamNode } from "./params.ts";
 import { type BuiltStep, buildStep, type StepContext } from "./step-builder.ts";
 import type { YMap, YNode } from "./yaml-nodes.ts";
 

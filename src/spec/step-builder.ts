@@ -21,7 +21,8 @@ import {
 } from "./field-parsers.ts";
 import { parseLlm } from "./llm-spec.ts";
 import { describe, type IssueList, join, MapReader } from "./node-reader.ts";
-import { escapeParams, parseParamNode } from "./params.ts";
+import { escapeParams } from "../core/param-syntax.ts";
+import { parseParamNode } from "./params.ts";
 import { toPlain, type YMap, type YNode } from "./yaml-nodes.ts";
 
 export const stepKeys = [

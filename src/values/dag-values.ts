@@ -1,0 +1,57 @@
+/**
+ * @module values/dag-values
+ * Resolve a DAG's params and env before a run (or a dry run), in Dagu's order: params first,
+ * each default seeing the params before it; then CLI overrides; then `env:` entries in order,
+ * each seeing params, earlier entries and the invoking environment. Backticks are executed.
+ */
+import type { Dag, ParamPair } from "../core/dag.ts";
+import { overrideParams, parseParamString, type RawParam } from "../core/param-syntax.ts";
+import { substituteCommands } from "./command-substitution.ts";
+import { chainLookup, expandVariables } from "./expand.ts";
+
+export interface ResolvedValues {
+  readonly params: readonly ParamPair[];
+  /** Named and positional params plus evaluated env, as step variables. */
+  readonly vars: ReadonlyMap<string, string>;
+  /** Evaluated DAG env entries in order. */
+  readonly env: readonly (readonly [string, string])[];
+}
+
+function evaluate(value: string, vars: ReadonlyMap<string, string>, processEnv: NodeJS.ProcessEnv): string {
+  const expanded = expandVariables(value, chainLookup(vars, processEnv as Record<string, string | undefined>));
+  return substituteCommands(expanded, Object.fromEntries(vars));
+}
+
+function evaluatePairs(pairs: readonly ParamPair[], processEnv: NodeJS.ProcessEnv): ParamPair[] {
+  const acc = new Map<string, string>();
+  return pairs.map((p, i) => {
+    const value = evaluate(p.value, acc, processEnv);
+    acc.set(String(i + 1), p.positional ? value : `${p.name}=${value}`);
+    if (!p.positional) acc.set(p.name, value);
+    return { ...p, value };
+  });
+}
+
+/** `overrides` are the CLI's `--params` string and `-- A=1 b` arguments, each tokenised. */
+export function resolveDagValues(dag: Dag, overrides: readonly string[], processEnv: NodeJS.ProcessEnv = process.env): ResolvedValues {
+  let params = evaluatePairs(dag.params, processEnv);
+  if (overrides.length > 0) {
+    const raw: RawParam[] = overrides.flatMap(parseParamString);
+    const evaluated = evaluatePairs(
+      raw.map((r, i) => ({ name: r.name || String(i + 1), value: r.value, positional: r.name === "" })),
+      processEnv,
+    );
+    params = overrideParams(params, evaluated.map((p) => ({ name: p.positional ? "" : p.name, value: p.value })));
+  }
+  const vars = new Map<string, string>();
+  for (const p of params) vars.set(p.name, p.value);
+  const env: [string, string][] = [];
+  for (const entry of dag.env) {
+    const eq = entry.indexOf("=");
+    const key = entry.slice(0, eq);
+    const value = evaluate(entry.slice(eq + 1), vars, processEnv);
+    vars.set(key, value);
+    env.push([key, value]);
+  }
+  return { params, vars, env };
+}

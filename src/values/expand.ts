@@ -1,0 +1,60 @@
+/**
+ * @module values/expand
+ * Dagu's `${VAR}` rules: `${NAME}`, `$NAME` and positional `$1` are replaced when NAME is a
+ * known variable and left for the shell otherwise; a reference wrapped directly in single
+ * quotes (`'$X'`) is left alone; `${NAME.a.b}` and `${NAME.list[1]}` read a JSON value.
+ */
+
+export type VarLookup = (name: string) => string | undefined;
+
+const refPattern = /\$\{([A-Za-z_][A-Za-z0-9_]*|\d+)((?:\.|\[)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*|\d+)/g;
+
+/** Walk `.a.b[1].c` over a parsed JSON value; undefined when any part is missing. */
+export function jsonPath(value: unknown, path: string): unknown {
+  const parts = [...path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)];
+  if (parts.map((p) => p[0]).join("") !== path) return undefined;
+  let cur: unknown = value;
+  for (const p of parts) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    const key = p[1] ?? Number(p[2]);
+    cur = (cur as Record<string | number, unknown>)[key];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+function stringify(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+export function expandVariables(text: string, lookup: VarLookup): string {
+  return text.replace(refPattern, (match, braced: string | undefined, path: string | undefined, bare: string | undefined, offset: number) => {
+    if (text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
+    const name = (braced ?? bare) as string;
+    const value = lookup(name);
+    if (value === undefined) return match;
+    if (!path) return value;
+    try {
+      const found = jsonPath(JSON.parse(value), path);
+      return found === undefined ? match : stringify(found);
+    } catch {
+      return match;
+    }
+  });
+}
+
+export type VarSource = VarLookup | ReadonlyMap<string, string> | Readonly<Record<string, string | undefined>>;
+
+/** Lookup over several sources, first hit wins. */
+export function chainLookup(...sources: readonly VarSource[]): VarLookup {
+  const lookups = sources.map((s): VarLookup =>
+    typeof s === "function" ? s : s instanceof Map ? (n) => s.get(n) : (n) => (s as Record<string, string | undefined>)[n],
+  );
+  return (name) => {
+    for (const l of lookups) {
+      const v = l(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+}
