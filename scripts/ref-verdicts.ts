@@ -56,6 +56,11 @@ export interface RunResult {
 
 /** Prefix that marks the documented cycle divergence. */
 export const cyclePrefix = "divergent-cycle-";
+/**
+ * Prefix of files Dagu 1.30.2 rejects because of a plain bug that we fix and document
+ * (integer `backoff: 2`, a UTF-8 byte-order mark): the reference says invalid, we say valid.
+ */
+export const acceptPrefix = "divergent-accept-";
 
 const isYaml = (name: string): boolean => name.endsWith(".yaml") || name.endsWith(".yml");
 
@@ -159,6 +164,7 @@ export async function refVerdict(refTool: string, abs: string): Promise<Verdict>
   const valid = r.code === 0;
   const base: Verdict = { valid, ref: valid ? "" : summarizeRef(r, abs) };
   if (basename(abs).startsWith(cyclePrefix)) return { ...base, ourVerdict: false, divergence: "cycle" };
+  if (basename(abs).startsWith(acceptPrefix)) return { ...base, ourVerdict: true, divergence: "reference bug" };
   return base;
 }
 
@@ -168,6 +174,7 @@ export function namedVerdict(abs: string): boolean | undefined {
   if (b.startsWith("valid-")) return true;
   if (b.startsWith("invalid-")) return false;
   if (b.startsWith(cyclePrefix)) return true; // the reference accepts cycles
+  if (b.startsWith(acceptPrefix)) return false; // the reference rejects these by mistake
   return undefined;
 }
 

@@ -275,6 +275,8 @@ export interface Dag {
   readonly params: readonly ParamPair[];
   /** The `params:` value as declared, for UI forms and `DAGU_PARAMS_JSON`. */
   readonly defaultParams: string;
+  /** JSON schema (file path or URL) from `params: {schema: …}` that params must satisfy. */
+  readonly paramsSchema?: string;
   readonly timeoutSec: number;
   readonly delaySec: number;
   readonly restartWaitSec: number;

@@ -54,7 +54,6 @@ function parseSchedules(node: YNode | undefined, path: string, issues: IssueList
         issues.add(s.pos, p, `must be a cron expression string, got ${describe(s)}`);
         return [];
       }
-      if (s.value === "") return [];
       const parsed = parseCron(s.value);
       if (!parsed.ok) {
         issues.add(s.pos, p, `invalid cron expression "${s.value}": ${parsed.error}`);
@@ -73,6 +72,8 @@ function parseSchedules(node: YNode | undefined, path: string, issues: IssueList
     }
     return out;
   }
+  // Only a top-level empty string means "no schedule"; an empty entry anywhere else is an error.
+  if (node.kind === "scalar" && node.value === "") return out;
   out.start = entries(node, path);
   return out;
 }
@@ -237,13 +238,13 @@ function buildSteps(node: YNode | undefined, dagType: DagType, ctx: StepContext)
       const path = join("steps", e.key);
       if (e.value.kind === "scalar" && e.value.value === null) {
         const empty: YMap = { kind: "map", pos: e.keyPos, entries: [] };
-        return [{ ...buildStep(empty, path, ctx, e.key), path }];
+        return [{ ...buildStep(empty, path, ctx, { name: e.key }), path }];
       }
       if (e.value.kind !== "map") {
         issues.add(e.value.pos, path, `a step must be a map, got ${describe(e.value)}`);
         return [];
       }
-      return [{ ...buildStep(e.value, path, ctx, e.key), path }];
+      return [{ ...buildStep(e.value, path, ctx, { name: e.key }), path }];
     });
   }
   if (node.kind !== "seq") {
@@ -305,7 +306,7 @@ function checkGraph(placed: PlacedStep[], issues: IssueList): Step[] {
     const { step, node, path } = p;
     if (names.has(step.name)) issues.add(node.pos, join(path, "name"), `duplicate step name "${step.name}"`);
     else names.set(step.name, p);
-    if (step.name.length > dagDefaults.stepNameMaxLength) issues.add(node.pos, join(path, "name"), `step name is too long (max ${dagDefaults.stepNameMaxLength} characters)`);
+    if (Buffer.byteLength(step.name) > dagDefaults.stepNameMaxLength) issues.add(node.pos, join(path, "name"), `step name is too long (max ${dagDefaults.stepNameMaxLength} characters)`);
     if (step.id !== undefined) {
       if (!stepIdRe.test(step.id)) issues.add(node.pos, join(path, "id"), `invalid step id "${step.id}": must match ^[a-zA-Z][a-zA-Z0-9_-]*$`);
       else if (ids.has(step.id)) issues.add(node.pos, join(path, "id"), `duplicate step id "${step.id}"`);
@@ -356,7 +357,7 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
 
   const name = ctx.nameOverride?.trim() || r.string("name")?.trim() || (ctx.index === 0 ? defaultName(ctx.file) : "");
   if (name !== "") {
-    if (name.length > dagDefaults.dagNameMaxLength) r.error("name", `DAG name is too long (max ${dagDefaults.dagNameMaxLength} characters): "${name}"`);
+    if (Buffer.byteLength(name) > dagDefaults.dagNameMaxLength) r.error("name", `DAG name is too long (max ${dagDefaults.dagNameMaxLength} characters): "${name}"`);
     else if (!nameRe.test(name)) r.error("name", `DAG name "${name}" may only contain letters, digits, '_', '.' and '-'`);
   }
   const typeRaw = r.string("type")?.trim() ?? "";
@@ -371,11 +372,13 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
   const paramsNode = r.get("params");
   let params: Dag["params"] = [];
   let defaultParams = "";
+  let paramsSchema: string | undefined;
   if (paramsNode) {
     const parsed = parseParamNode(paramsNode);
     if (parsed.ok) {
       params = numberParams(parsed.params);
       defaultParams = escapeParams(parsed.params);
+      paramsSchema = parsed.schema;
     } else issues.add(parsed.node.pos, "params", parsed.error);
   }
   const shell = parseShell(r.get("shell"), "shell", issues);
@@ -419,7 +422,7 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
     const kinds: [HandlerKind, string][] = [["init", "init"], ["success", "success"], ["failure", "failure"], ["abort", h.has("abort") ? "abort" : "cancel"], ["exit", "exit"], ["wait", "wait"]];
     for (const [kind, key] of kinds) {
       const n = h.map(key);
-      if (n) handlerOn[kind] = buildStep(n, h.at(key), stepCtx, handlerStepName[kind]).step;
+      if (n) handlerOn[kind] = buildStep(n, h.at(key), stepCtx, { name: handlerStepName[kind], handler: true }).step;
     }
   }
   const steps = checkGraph(buildSteps(r.get("steps"), type, stepCtx), issues);
@@ -447,6 +450,7 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
     skipIfSuccessful: r.bool("skipIfSuccessful") ?? false,
     params,
     defaultParams,
+    ...(paramsSchema !== undefined ? { paramsSchema } : {}),
     timeoutSec: int("timeoutSec", 0),
     delaySec: int("delaySec", 0),
     restartWaitSec: int("restartWaitSec", 0),

@@ -153,7 +153,11 @@ export function parsePreconditions(node: YNode | undefined, path: string, issues
   return [{ condition, expected, negate }];
 }
 
-/** A backoff value: true = ×2, a number > 1, false/0 = none. */
+/**
+ * A backoff value: true = ×2, a number > 1, false/0 = none. Dagu 1.30 rejects plain integers
+ * here (`backoff: 2` fails, only `2.0` passes) although its own docs write `backoff: 2`; we
+ * accept integers with the same meaning as floats.
+ */
 function parseBackoff(r: MapReader): number {
   const n = r.get("backoff");
   if (n === undefined) return 0;
@@ -202,23 +206,28 @@ export function parseRepeatPolicy(node: YMap, path: string, issues: IssueList): 
   const exitCode = r.intList("exitCode") ?? [];
   const intervalSec = r.int("intervalSec") ?? 0;
   const limit = r.int("limit") ?? 0;
-  const backoff = parseBackoff(r);
   const maxIntervalSec = r.int("maxIntervalSec") ?? 0;
   let mode: RepeatMode | undefined;
   const repeat = r.get("repeat");
   if (repeat) {
     if (repeat.kind === "scalar" && typeof repeat.value === "boolean") mode = repeat.value ? "while" : undefined;
-    else if (repeat.kind === "scalar" && (repeat.value === "while" || repeat.value === "until")) {
-      mode = repeat.value;
-      if (condition === "" && exitCode.length === 0) r.error("repeat", `repeat mode '${mode}' requires either 'condition' or 'exitCode' to be specified`);
-    } else r.error("repeat", `must be "while", "until" or a boolean, got ${describe(repeat)}`);
+    else if (repeat.kind === "scalar" && (repeat.value === "while" || repeat.value === "until")) mode = repeat.value;
+    else {
+      r.error("repeat", `must be "while", "until" or a boolean, got ${describe(repeat)}`);
+      return undefined;
+    }
   }
   // Older files give no mode: condition+expected means until, condition or exitCode alone means while.
   if (mode === undefined && !repeat) {
     if (condition !== "" && expected !== "") mode = "until";
     else if (condition !== "" || exitCode.length > 0) mode = "while";
   }
+  // Without a mode the policy does nothing, and Dagu checks nothing else in it.
   if (mode === undefined) return undefined;
+  if (repeat?.kind === "scalar" && typeof repeat.value === "string" && condition === "" && exitCode.length === 0) {
+    r.error("repeat", `repeat mode '${mode}' requires either 'condition' or 'exitCode' to be specified`);
+  }
+  const backoff = parseBackoff(r);
   return {
     mode,
     ...(condition !== "" ? { condition: { condition, expected, negate: false } } : {}),

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Dag, HandlerOn } from "../core/dag.ts";
 import { DaguError, SpecError, type SpecIssue } from "../core/errors.ts";
 import { type BuiltDag, buildDag } from "./dag-builder.ts";
@@ -112,8 +112,9 @@ export function parseDagText(text: string, file: string, opts: LoadOptions & { s
     built.push(base ? mergeOverBase(base, doc) : doc.dag);
     roots.push(root);
   });
-  if (built.length === 0 && problems.length === 0) issues.add({ line: 0, col: 0 }, "", "no DAG found in file (it is empty)");
+  if (built.length === 0 && problems.length === 0) issues.add({ line: 1, col: 1 }, "", "no DAG found in file (it is empty)");
   const [main, ...locals] = built;
+  if (main?.paramsSchema) checkParamsSchema(main, roots[0] as YNode, opts.cwd ?? process.cwd(), issues);
   const localDags: Record<string, Dag> = {};
   locals.forEach((d, i) => {
     const pos = roots[i + 1]?.pos ?? { line: 0, col: 0 };
@@ -123,6 +124,28 @@ export function parseDagText(text: string, file: string, opts: LoadOptions & { s
   });
   if (issues.size > 0 || !main) return { issues: [...issues.items].sort((a, b) => a.line - b.line || a.col - b.col) };
   return { dag: { ...main, localDags }, issues: [] };
+}
+
+/**
+ * A local params schema must exist and be JSON. It is looked up against the DAG's workingDir,
+ * the DAG file's folder, then the current folder; URLs are fetched when the DAG runs.
+ */
+function checkParamsSchema(dag: Dag, root: YNode, cwd: string, issues: IssueList): void {
+  const ref = dag.paramsSchema as string;
+  if (/^https?:\/\//.test(ref)) return;
+  const pos = (root.kind === "map" && root.entries.find((e) => e.key.toLowerCase() === "params")?.value.pos) || root.pos;
+  const expanded = ref.startsWith("~") ? homedir() + ref.slice(1) : ref;
+  const bases = [dag.workingDir, dag.location ? dirname(dag.location) : "", cwd].filter((b) => b !== "");
+  const found = isAbsolute(expanded) ? (existsSync(expanded) ? expanded : undefined) : bases.map((b) => resolve(b, expanded)).find((c) => existsSync(c));
+  if (!found) {
+    issues.add(pos, "params.schema", `schema file "${ref}" not found (looked in ${bases.join(", ")})`);
+    return;
+  }
+  try {
+    JSON.parse(readFileSync(found, "utf8"));
+  } catch (e) {
+    issues.add(pos, "params.schema", `schema file "${found}" is not valid JSON: ${(e as Error).message}`);
+  }
 }
 
 /** Load and validate a DAG by path or name; throws SpecError with every problem found. */

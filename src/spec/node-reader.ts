@@ -60,8 +60,12 @@ export class MapReader {
         issues.add(e.keyPos, join(path, e.key), opts.unknownMessage?.(e.key) ?? `unknown key "${e.key}"`);
         continue;
       }
-      // An exact-case key wins over a case-folded duplicate, as mapstructure does.
-      if (!this.byKey.has(name) || e.key === name) this.byKey.set(name, e);
+      const prior = this.byKey.get(name);
+      if (prior) {
+        issues.add(e.keyPos, join(path, e.key), `duplicate key: "${e.key}" and "${prior.key}" name the same field (keys are case-insensitive)`);
+        continue;
+      }
+      this.byKey.set(name, e);
     }
   }
 
@@ -182,9 +186,17 @@ export function readString(n: YNode | undefined, path: string, issues: IssueList
   return undefined;
 }
 
+const maxInt64 = 9223372036854775807;
+
 export function readInt(n: YNode | undefined, path: string, issues: IssueList): number | undefined {
   if (isNull(n) || n === undefined) return undefined;
-  if (n.kind === "scalar" && typeof n.value === "number" && Number.isFinite(n.value)) return Math.trunc(n.value);
+  if (n.kind === "scalar" && typeof n.value === "number" && Number.isFinite(n.value)) {
+    if (Math.abs(n.value) > maxInt64) {
+      issues.add(n.pos, path, `integer ${n.value} is out of range`);
+      return undefined;
+    }
+    return Math.trunc(n.value);
+  }
   issues.add(n.pos, path, `must be an integer, got ${describe(n)}`);
   return undefined;
 }

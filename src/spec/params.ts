@@ -6,7 +6,7 @@
 import { parseParamString, type RawParam } from "../core/param-syntax.ts";
 import { goString, type YNode } from "./yaml-nodes.ts";
 
-export type ParamParseResult = { readonly ok: true; readonly params: RawParam[] } | { readonly ok: false; readonly error: string; readonly node: YNode };
+export type ParamParseResult = { readonly ok: true; readonly params: RawParam[]; readonly schema?: string } | { readonly ok: false; readonly error: string; readonly node: YNode };
 
 /** Parse a `params:` node in any of the forms Dagu accepts. */
 export function parseParamNode(node: YNode): ParamParseResult {
@@ -30,12 +30,14 @@ export function parseParamNode(node: YNode): ParamParseResult {
     }
     case "map": {
       // `{schema: file, values: {...}}` declares a JSON schema; only `values` are params.
-      const schema = node.entries.find((e) => e.key === "schema");
-      if (!schema) return { ok: true, params: fromMap(node) };
+      const schemaNode = node.entries.find((e) => e.key === "schema")?.value;
+      if (!schemaNode) return { ok: true, params: fromMap(node) };
+      if (schemaNode.kind !== "scalar" || typeof schemaNode.value !== "string") return { ok: false, error: "params.schema must be a file path or URL", node: schemaNode };
+      const schema = schemaNode.value;
       const values = node.entries.find((e) => e.key === "values")?.value;
-      if (!values || (values.kind === "scalar" && values.value === null)) return { ok: true, params: [] };
+      if (!values || (values.kind === "scalar" && values.value === null)) return { ok: true, params: [], schema };
       if (values.kind !== "map") return { ok: false, error: "params.values must be a map", node: values };
-      return { ok: true, params: fromMap(values) };
+      return { ok: true, params: fromMap(values), schema };
     }
   }
 }

@@ -186,8 +186,19 @@ function parseLegacyExecutor(r: MapReader): { type?: string; config: Record<stri
   return type === undefined ? { config } : { type, config };
 }
 
-/** Build one step. `forcedName` names handler steps (onExit, …). */
-export function buildStep(node: YMap, path: string, ctx: StepContext, forcedName?: string): BuiltStep {
+export interface StepOptions {
+  /** The name from a `steps:` map key or a handler (onExit, …); overrides `name:`. */
+  readonly name?: string;
+  /**
+   * Handler steps skip the checks Dagu makes only on the steps list (a command is required,
+   * archive/hitl rules, parallel rules), as Dagu 1.30 does: `handlerOn.exit: {}` is valid.
+   */
+  readonly handler?: boolean;
+}
+
+/** Build one step. */
+export function buildStep(node: YMap, path: string, ctx: StepContext, opts: StepOptions = {}): BuiltStep {
+  const forcedName = opts.name;
   const { issues } = ctx;
   const r = new MapReader(node, path, issues, stepKeys);
   const name = forcedName ?? r.string("name")?.trim() ?? "";
@@ -264,8 +275,6 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, forcedName
   else if (type === "" && ctx.dagContainer) type = "container";
   else if (type === "" && ctx.dagSsh) type = "ssh";
 
-  const typeNode = r.get("type") ?? r.get("executor") ?? node;
-  if (!isKnownExecutorType(type)) issues.add(typeNode.pos, r.has("type") ? r.at("type") : r.at("executor"), `unknown executor type "${type}"`);
   const caps = capabilitiesOf(type);
 
   const llmNode = r.map("llm");
@@ -276,10 +285,11 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, forcedName
   if (cmd.script !== undefined) script = cmd.script;
   const commands = cmd.commands;
 
-  // What the chosen executor accepts.
+  // What the chosen executor accepts. An unknown type accepts nothing, as in Dagu.
   const known = isKnownExecutorType(type);
   const reject = (key: string, what: string): void => {
     if (known) r.error(key, `executor type "${type || "command"}" does not support ${what}`);
+    else r.error(r.has("type") ? "type" : "executor", `unknown executor type "${type}" (cannot run ${what})`);
   };
   if (commands.length > 0 && !caps.command) reject("command", "the command field");
   if (commands.length > 1 && caps.command && !caps.multipleCommands) reject("command", "multiple commands (only a single command)");
@@ -297,19 +307,6 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, forcedName
   if (stdout !== "" && stdout === stderr) {
     r.error("stderr", `stdout and stderr cannot point to the same file "${stdout}"; use 'logOutput: merged' instead`);
   }
-  if (caps.requiresCommand && commands.length === 0 && script === "" && !subDag && !r.has("command")) {
-    issues.add(node.pos, path, "step must have a command, a script, or a call to a sub-DAG");
-  }
-  if (type === "archive" && (commands[0]?.command.trim() ?? "") === "") {
-    issues.add(node.pos, r.at("command"), "archive step requires a command (create, extract or list)");
-  }
-  if (type === "hitl") checkHitlConfig(config, configNode ?? node, r.at("config"), issues);
-  if (parallel) {
-    if (!subDag) r.error("parallel", "parallel execution is only supported for sub-DAGs (the step must have 'call')");
-    if (parallel.maxConcurrent <= 0) r.error("parallel", "maxConcurrent must be greater than 0");
-    if (parallel.items.length === 0 && parallel.variable === undefined) r.error("parallel", "parallel must have either items or a variable reference");
-  }
-
   const step: Step = {
     name,
     ...(id ? { id } : {}),
@@ -343,10 +340,29 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, forcedName
     ...(llm ? { llm } : {}),
     messages,
   };
+  if (!opts.handler) checkListStep(step, r, configNode ?? node);
   return { step, node };
 }
 
-function checkHitlConfig(config: Record<string, ConfigValue>, node: YNode, path: string, issues: IssueList): void {
+/** Checks Dagu makes only on steps of the steps list (its executor validators and parallel rules). */
+function checkListStep(step: Step, r: MapReader, configNode: YNode): void {
+  const type = step.executor.type;
+  if (capabilitiesOf(type).requiresCommand && step.commands.length === 0 && step.script === "" && !step.subDag && !r.has("command")) {
+    r.issues.add(r.node.pos, r.path, "step must have a command, a script, or a call to a sub-DAG");
+  }
+  if (type === "archive" && (step.commands[0]?.command.trim() ?? "") === "") {
+    r.issues.add(r.node.pos, r.at("command"), "archive step requires a command (create, extract or list)");
+  }
+  if (type === "hitl") checkHitlConfig(step.executor.config, configNode, r.at("config"), r.issues);
+  const { parallel } = step;
+  if (parallel) {
+    if (!step.subDag) r.error("parallel", "parallel execution is only supported for sub-DAGs (the step must have 'call')");
+    if (parallel.maxConcurrent <= 0) r.error("parallel", "maxConcurrent must be greater than 0");
+    if (parallel.items.length === 0 && parallel.variable === undefined) r.error("parallel", "parallel must have either items or a variable reference");
+  }
+}
+
+function checkHitlConfig(config: Readonly<Record<string, ConfigValue>>, node: YNode, path: string, issues: IssueList): void {
   const list = (v: ConfigValue | undefined): string[] => (Array.isArray(v) ? v.map((x) => String(x)) : []);
   const input = list(config.input);
   for (const req of list(config.required)) {

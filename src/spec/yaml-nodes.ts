@@ -4,7 +4,7 @@
  * column so that validation errors can point at the field. Anchors, aliases and `<<` merge
  * keys are resolved here; YAML syntax errors become located issues.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseAllDocuments, type Document } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseAllDocuments, type ScalarTag } from "yaml";
 
 export interface Pos {
   readonly line: number;
@@ -54,10 +54,21 @@ export interface YamlDocuments {
 
 const origin: Pos = { line: 0, col: 0 };
 
+/** Dagu's YAML reader takes `1_000` as an integer; YAML 1.2's core schema would make it a string. */
+const underscoreInt: ScalarTag = {
+  identify: (v) => typeof v === "number",
+  default: true,
+  tag: "tag:yaml.org,2002:int",
+  test: /^[-+]?[0-9][0-9_]*$/,
+  resolve: (str) => Number(str.replaceAll("_", "")),
+};
+
 /** Parse every `---`-separated document of a YAML stream into located nodes. */
 export function parseYamlDocuments(source: string): YamlDocuments {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(source, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  // A UTF-8 byte-order mark is dropped (Dagu 1.30 would read it as part of the first key).
+  const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
+  const parsed = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true, customTags: [underscoreInt] });
   const documents: readonly Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   const problems: YamlProblem[] = [];
   const posOf = (offset: number | undefined): Pos => {
@@ -69,7 +80,8 @@ export function parseYamlDocuments(source: string): YamlDocuments {
   for (const doc of documents) {
     for (const e of doc.errors) problems.push({ pos: posOf(e.pos[0]), message: e.message.split("\n")[0] ?? e.message });
     if (doc.errors.length > 0) continue;
-    docs.push(doc.contents ? convert(doc.contents as YamlNode, doc, posOf, new Set()) : null);
+    const root = doc.contents ? convert(doc.contents as YamlNode, doc, posOf, new Set()) : null;
+    docs.push(root && !(root.kind === "scalar" && root.value === null) ? root : null);
   }
   return { docs, problems };
 }
@@ -100,8 +112,9 @@ function convert(node: YamlNode, doc: Document.Parsed, posOf: (o: number | undef
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       const keyPos = posOf(keyNode?.range?.[0]);
+      const isMergeKey = keyNode !== null && isScalar(keyNode) && (keyNode.value === "<<" || typeof keyNode.value === "symbol");
       const keyText = keyNode && isScalar(keyNode) ? String(keyNode.value ?? "") : "";
-      if (keyText === "<<" && keyNode && isScalar(keyNode) && pair.value) {
+      if (isMergeKey && pair.value) {
         // Merge key: earlier sources win, keys written in the map itself always win.
         const src = convert(pair.value as YamlNode, doc, posOf, resolving);
         const sources = src.kind === "seq" ? src.items : [src];
