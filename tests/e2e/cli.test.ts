@@ -34,12 +34,6 @@ const stubs = [
   "scheduler", "server", "start", "start-all", "status", "stop", "worker",
 ];
 
-/**
- * Commands whose missing flags are someone else's work in flight: dry.ts is rewritten together
- * with the spec loader and gains Dagu's -N/--name and -p/--params there. Their flag-parity
- * check is a todo (reported as skipped) until then; remove the entry when it lands.
- */
-const flagsPending = new Set(["dry"]);
 
 let work = "";
 /** A private DAGU_HOME and cwd per file, so no run reads or writes the user's Dagu data. */
@@ -176,11 +170,7 @@ describe("per-command help", () => {
     }
     expect(missing).toEqual([]);
   };
-  for (const path of helpPaths) {
-    const name = `dagu ${path} --help exits 0 and has every flag the reference has`;
-    if (flagsPending.has(path)) test.todo(name, () => flagParity(path));
-    else test(name, () => flagParity(path));
-  }
+  test.each(helpPaths)("dagu %s --help exits 0 and has every flag the reference has", (path) => flagParity(path));
 
   test.each([...stubs, "migrate"])("dagu %s --help matches Dagu's text", (path) => {
     expect(normalise(dagu(...words(path), "--help").stdout)).toBe(normalise(refHelp(path)));
