@@ -333,7 +333,8 @@ function checkGraph(placed: PlacedStep[], issues: IssueList): Step[] {
     }
     return { ...step, depends };
   });
-  const cycle = findCycle(resolved);
+  // With duplicate names the graph is ambiguous; the duplicate is the error to report.
+  const cycle = names.size === placed.length ? findCycle(resolved) : undefined;
   if (cycle) {
     const first = names.get(cycle[0] as string);
     issues.add(first?.node.pos ?? { line: 0, col: 0 }, "steps", `dependency cycle: ${cycle.join(" -> ")}`);

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SpecError } from "../../src/core/errors.ts";
+import { loadDag, resolveDagPath } from "../../src/spec/loader.ts";
+
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "dagu-loader-"));
+  mkdirSync(join(dir, "dags"));
+  writeFileSync(join(dir, "dags", "etl.yaml"), "env: [B=dag]\ntags: mine\nsteps: [echo etl]\n");
+  writeFileSync(join(dir, "base.yaml"), "env: [A=base]\ntags: shared\ntimeoutSec: 60\nhandlerOn:\n  exit: {command: echo base-exit}\nhistRetentionDays: 3\n");
+  writeFileSync(join(dir, "local.yaml"), "histRetentionDays: 9\nsteps: [echo local]\n");
+  writeFileSync(join(dir, "broken.yaml"), "steps:\n  - name: a\n    command: x\n    oops: 1\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a name resolves to <dagsDir>/<name>.yaml; an existing path wins", () => {
+  expect(resolveDagPath("etl", { dagsDir: join(dir, "dags"), cwd: dir })).toBe(join(dir, "dags", "etl.yaml"));
+  expect(resolveDagPath("local.yaml", { dagsDir: join(dir, "dags"), cwd: dir })).toBe(join(dir, "local.yaml"));
+  expect(resolveDagPath(join(dir, "x.yml"))).toBe(join(dir, "x.yml"));
+});
+
+test("the base config is merged under the DAG: lists add up, set keys win, handlers fill in", () => {
+  const base = join(dir, "base.yaml");
+  const etl = loadDag("etl", { dagsDir: join(dir, "dags"), cwd: dir, baseConfig: base });
+  expect(etl.env).toEqual(["A=base", "B=dag"]);
+  expect(etl.tags).toEqual(["shared", "mine"]);
+  expect(etl.timeoutSec).toBe(60);
+  expect(etl.histRetentionDays).toBe(3);
+  expect(etl.handlerOn.exit?.commands[0]?.cmdWithArgs).toBe("echo base-exit");
+  expect(loadDag(join(dir, "local.yaml"), { baseConfig: base }).histRetentionDays).toBe(9);
+  expect(loadDag(join(dir, "local.yaml"), { baseConfig: join(dir, "missing.yaml") }).histRetentionDays).toBe(9);
+});
+
+test("problems name the file as the user gave it", () => {
+  try {
+    loadDag("broken.yaml", { cwd: dir });
+    throw new Error("expected a SpecError");
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    expect((e as SpecError).message).toBe('broken.yaml:4:5: steps[0].oops: unknown key "oops"');
+  }
+});
+
+test("a missing file is a clear error", () => {
+  expect(() => loadDag("nope", { dagsDir: join(dir, "dags"), cwd: dir })).toThrow("DAG file not found: nope");
+});
