@@ -6,14 +6,10 @@
  * otherwise the snapshot tests/e2e/dagu-ref-help.json (refresh: bun scripts/update-ref-help.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-
-const repoRoot = resolve(import.meta.dir, "../..");
-const bin = join(repoRoot, "dist/dagu");
-const refTool = resolve(repoRoot, "../shared/tools/dagu-ref");
+import { bin, ensureBuilt, refTool, type Result, Workspace } from "./harness.ts";
 const snapshot: Readonly<Record<string, string>> = JSON.parse(
   readFileSync(join(import.meta.dir, "dagu-ref-help.json"), "utf8"),
 ) as Record<string, string>;
@@ -35,22 +31,10 @@ const stubs = [
 ];
 
 
-let work = "";
-/** A private DAGU_HOME and cwd per file, so no run reads or writes the user's Dagu data. */
-const env = (): Record<string, string | undefined> => ({ ...process.env, DAGU_HOME: join(work, "home") });
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Result {
-  const r = Bun.spawnSync([cmd, ...args], { cwd: opts.cwd ?? work, env: opts.env ?? env(), stdin: "ignore" });
-  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
-}
-
-const dagu = (...args: string[]): Result => run(bin, args);
+let ws: Workspace;
+const run = (cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Result =>
+  ws.run(cmd, args, opts);
+const dagu = (...args: string[]): Result => ws.dagu(...args);
 const words = (path: string): string[] => path.split(" ").filter(Boolean);
 
 const liveRef = existsSync(refTool);
@@ -107,17 +91,11 @@ function normalise(help: string): string {
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "dagu-e2e-cli-"));
-  // `npm test` builds first; a bare `bun test` in a fresh clone needs the binary too.
-  if (!existsSync(bin)) {
-    const b = Bun.spawnSync([process.execPath, "run", "build.ts"], { cwd: repoRoot, stdout: "inherit", stderr: "inherit" });
-    if (b.exitCode !== 0) throw new Error("build.ts failed");
-  }
+  ws = new Workspace("cli");
+  ensureBuilt();
 });
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => ws.remove());
 
 describe("dagu version", () => {
   test("prints the package.json version on its first line", () => {
@@ -127,7 +105,8 @@ describe("dagu version", () => {
   });
 
   test("runs when the binary is alone in an empty directory, with no bun or node_modules on PATH", () => {
-    const lone = mkdtempSync(join(tmpdir(), "dagu-alone-"));
+    const alone = new Workspace("alone");
+    const lone = alone.dir;
     try {
       const copy = join(lone, "dagu");
       copyFileSync(bin, copy);
@@ -140,7 +119,7 @@ describe("dagu version", () => {
       expect(r.code).toBe(0);
       expect(r.stdout.split("\n")[0]).toBe(pkg.version);
     } finally {
-      rmSync(lone, { recursive: true, force: true });
+      alone.remove();
     }
   });
 });
