@@ -27,10 +27,26 @@ function stringify(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-export function expandVariables(text: string, lookup: VarLookup): string {
+/** `${id.stdout}`, `${id.stderr}`, `${id.exitCode}` of a step with an `id`. */
+export type StepRefLookup = (id: string, prop: "stdout" | "stderr" | "exitCode") => string | undefined;
+
+const stepRefPattern = /^\.(stdout|stderr|exitCode|exit_code)(?::(\d+)(?::(\d+))?)?$/;
+
+export function expandVariables(text: string, lookup: VarLookup, stepRef?: StepRefLookup): string {
   return text.replace(refPattern, (match, braced: string | undefined, path: string | undefined, bare: string | undefined, offset: number) => {
     if (text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
     const name = (braced ?? bare) as string;
+    const ref = path && stepRef ? stepRefPattern.exec(path) : null;
+    if (ref) {
+      const prop = ref[1] === "exit_code" ? "exitCode" : (ref[1] as "stdout" | "stderr" | "exitCode");
+      const v = stepRef?.(name, prop);
+      if (v !== undefined) {
+        // `${id.stdout:start:len}` takes a substring, like Dagu.
+        if (ref[2] === undefined) return v;
+        const start = Number(ref[2]);
+        return ref[3] === undefined ? v.slice(start) : v.slice(start, start + Number(ref[3]));
+      }
+    }
     const value = lookup(name);
     if (value === undefined) return match;
     if (!path) return value;

@@ -1,0 +1,712 @@
+/**
+ * @module engine/run-dag
+ * Run one DAG in this process, as Dagu 1.30 does: preconditions, onInit, steps as soon as
+ * their dependencies allow (up to maxActiveSteps), retries and repeats, continueOn, step
+ * and DAG timeouts, stop, then the success/failure/abort handler and onExit. Every state
+ * change is recorded through the RunStore (coalesced), the final snapshot durably.
+ */
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import type { DaguPaths } from "../config/paths.ts";
+import type { Dag, HandlerKind, Step } from "../core/dag.ts";
+import { handlerStepName } from "../core/dag.ts";
+import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } from "../core/run-record.ts";
+import { NodeStatus, RunStatus, runStatusName } from "../core/status.ts";
+import { executorFor } from "../executors/registry.ts";
+import { ProcHeartbeat } from "../store/proc-file.ts";
+import { procFile, stepLogBase } from "../store/run-layout.ts";
+import type { AttemptWriter, RunStore } from "../store/run-store.ts";
+import { substituteCommands } from "../values/command-substitution.ts";
+import { resolveDagValues, type ResolvedValues } from "../values/dag-values.ts";
+import { parseDotenv } from "../values/dotenv.ts";
+import { chainLookup, expandVariables, type StepRefLookup, type VarLookup } from "../values/expand.ts";
+import { backoffMs } from "./backoff.ts";
+import { evalCondition, evalConditions, matchesPattern } from "./conditions.ts";
+import { NodeState } from "./node-state.ts";
+import { defaultShell, inheritedEnv } from "./process-env.ts";
+
+export interface RunDagOptions {
+  readonly dag: Dag;
+  readonly runId: string;
+  readonly store: RunStore;
+  readonly paths: DaguPaths;
+  /** CLI params (`--params` string and `-- …` arguments). */
+  readonly paramOverrides: readonly string[];
+  readonly processEnv: NodeJS.ProcessEnv;
+  /** Aborted when someone asks the run to stop. */
+  readonly stop: AbortSignal;
+  /** Called with each recorded snapshot (live progress). */
+  readonly onSnapshot?: (record: RunRecord) => void;
+  readonly root?: DagRunRef;
+  readonly parent?: DagRunRef;
+}
+
+const handlerKey: Readonly<Record<HandlerKind, HandlerRecordKey>> = {
+  init: "onInit",
+  success: "onSuccess",
+  failure: "onFailure",
+  abort: "onCancel",
+  exit: "onExit",
+  wait: "onWait",
+};
+
+const snapshotIntervalMs = 25;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function camelKey(name: string): string {
+  if (!/[_A-Z]/.test(name) || name !== name.toUpperCase()) return name;
+  return name.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  const withVars = p.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a?: string, b?: string) => env[(a ?? b) as string] ?? "");
+  return withVars.startsWith("~") ? homedir() + withVars.slice(1) : withVars;
+}
+
+/** The DAG's working directory: `workingDir` (relative to the DAG file), else the file's folder. */
+export function dagWorkingDir(dag: Dag, env: NodeJS.ProcessEnv): string {
+  const base = dag.location ? dirname(dag.location) : process.cwd();
+  if (dag.workingDir === "") return base;
+  const wd = expandHome(dag.workingDir, env);
+  return isAbsolute(wd) ? wd : resolve(base, wd);
+}
+
+class Run {
+  readonly nodes: NodeState[];
+  readonly byName = new Map<string, NodeState>();
+  readonly byId = new Map<string, NodeState>();
+  readonly dependents = new Map<string, NodeState[]>();
+  readonly handlers = new Map<HandlerKind, NodeState>();
+  attempt!: AttemptWriter;
+  startedAt = new Date();
+  finishedAt: Date | undefined;
+  status: RunStatus = RunStatus.Running;
+  lastError: string | undefined;
+  canceled = false;
+  dagTimedOut = false;
+  /** Aborted on stop and on DAG timeout: kills every running step. */
+  readonly abortAll = new AbortController();
+  values!: ResolvedValues;
+  baseEnv: Record<string, string> = {};
+  workingDir = "";
+  dagShell: string[] = [];
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(readonly opts: RunDagOptions) {
+    const { dag } = opts;
+    this.nodes = dag.steps.map((s) => new NodeState(s));
+    for (const n of this.nodes) {
+      this.byName.set(n.name, n);
+      if (n.step.id) this.byId.set(n.step.id, n);
+    }
+    for (const n of this.nodes) for (const d of n.step.depends) this.dependents.set(d, [...(this.dependents.get(d) ?? []), n]);
+    for (const [kind, step] of Object.entries(dag.handlerOn) as [HandlerKind, Step][]) this.handlers.set(kind, new NodeState(step));
+  }
+
+  get dag(): Dag {
+    return this.opts.dag;
+  }
+
+  record(): RunRecord {
+    const { dag, runId } = { dag: this.dag, runId: this.opts.runId };
+    const handlers: Partial<Record<HandlerRecordKey, ReturnType<NodeState["toRecord"]>>> = {};
+    for (const [kind, n] of this.handlers) if (n.startedAt !== "" || n.status !== NodeStatus.NotStarted) handlers[handlerKey[kind]] = n.toRecord();
+    const paramsList = this.values ? this.values.params.map((p) => `${p.name}=${p.value}`) : [];
+    return {
+      root: this.opts.root ?? { name: dag.name, id: runId },
+      ...(this.opts.parent ? { parent: this.opts.parent } : {}),
+      name: dag.name,
+      dagRunId: runId,
+      attemptId: this.attempt.attemptId,
+      status: this.status,
+      workerId: "local",
+      pid: process.pid,
+      nodes: this.nodes.map((n) => n.toRecord()),
+      ...handlers,
+      createdAt: Date.now(),
+      startedAt: formatTime(this.startedAt),
+      finishedAt: this.finishedAt ? formatTime(this.finishedAt) : "",
+      log: this.attempt.runLogFile,
+      ...(this.lastError && this.status !== RunStatus.Running ? { error: this.lastError } : {}),
+      ...(paramsList.length > 0 ? { params: paramsList.join(" "), paramsList } : {}),
+    };
+  }
+
+  /** Coalesce snapshots: at most one write per interval while busy. */
+  changed(): void {
+    if (this.snapshotTimer !== undefined) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      const r = this.record();
+      this.attempt.update(r);
+      this.opts.onSnapshot?.(r);
+    }, snapshotIntervalMs);
+  }
+
+  flushFinal(): RunRecord {
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    const r = this.record();
+    this.attempt.close(r);
+    this.opts.onSnapshot?.(r);
+    return r;
+  }
+
+  cancel(): void {
+    if (this.canceled) return;
+    this.canceled = true;
+    this.abortAll.abort();
+    this.wake?.();
+  }
+
+  // ---- values ------------------------------------------------------------------------
+
+  /** Variables visible to a step: params, DAG env, outputs of its (transitive) dependencies, step env. */
+  stepVars(n: NodeState, allOutputs: boolean): Map<string, string> {
+    const vars = new Map<string, string>(this.values.vars);
+    if (allOutputs) {
+      for (const other of this.nodes) for (const [k, v] of other.outputs) vars.set(k, v);
+    } else {
+      const seen = new Set<string>();
+      const queue = [...n.step.depends];
+      while (queue.length > 0) {
+        const d = queue.shift() as string;
+        if (seen.has(d)) continue;
+        seen.add(d);
+        const dep = this.byName.get(d);
+        if (!dep) continue;
+        for (const [k, v] of dep.outputs) if (!vars.has(k) || !this.values.vars.has(k)) vars.set(k, v);
+        queue.push(...dep.step.depends);
+      }
+    }
+    return vars;
+  }
+
+  stepRefs: StepRefLookup = (id, prop) => {
+    const n = this.byId.get(id);
+    if (!n) return undefined;
+    if (prop === "exitCode") return String(n.exitCode);
+    return prop === "stdout" ? n.stdoutPath : n.stderrPath;
+  };
+
+  stepWorkingDir(step: Step, lookup: VarLookup): string {
+    if (step.dir === "") return this.workingDir;
+    const d = expandHome(expandVariables(step.dir, lookup), this.opts.processEnv);
+    return isAbsolute(d) ? d : resolve(this.workingDir, d);
+  }
+
+  shellFor(step: Step): { shell: string[]; fromStep: boolean } {
+    if (step.shell !== "") return { shell: [step.shell, ...step.shellArgs], fromStep: true };
+    return { shell: this.dagShell, fromStep: false };
+  }
+
+  // ---- readiness ---------------------------------------------------------------------
+
+  shouldContinue(n: NodeState): boolean {
+    const c = n.step.continueOn;
+    switch (n.status) {
+      case NodeStatus.Succeeded:
+      case NodeStatus.PartiallySucceeded:
+        return true;
+      case NodeStatus.Skipped:
+        return c.skipped;
+      case NodeStatus.Failed: {
+        if (c.failure) return true;
+        if (n.continueVerdict !== undefined) return n.continueVerdict;
+        let verdict = c.exitCode.includes(n.exitCode);
+        if (!verdict && c.output.length > 0 && n.stdoutPath !== "") {
+          let text = "";
+          try {
+            text = readFileSync(n.stdoutPath, "utf8");
+          } catch {
+            // No log: nothing matches.
+          }
+          verdict = c.output.some((p) => matchesPattern(text, p, false));
+        }
+        n.continueVerdict = verdict;
+        return verdict;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Dagu's isReady: may also settle the node as aborted/skipped because of its dependencies. */
+  isReady(n: NodeState): boolean {
+    let ready = true;
+    for (const d of n.step.depends) {
+      const dep = this.byName.get(d);
+      if (!dep) continue;
+      switch (dep.status) {
+        case NodeStatus.Succeeded:
+        case NodeStatus.PartiallySucceeded:
+          continue;
+        case NodeStatus.Failed:
+          if (this.shouldContinue(dep)) continue;
+          ready = false;
+          n.status = NodeStatus.Aborted;
+          n.error = "upstream failed";
+          break;
+        case NodeStatus.Skipped:
+          if (this.shouldContinue(dep)) continue;
+          ready = false;
+          n.status = NodeStatus.Skipped;
+          n.error = "upstream skipped";
+          break;
+        case NodeStatus.Aborted:
+          ready = false;
+          n.status = NodeStatus.Aborted;
+          break;
+        case NodeStatus.Rejected:
+          ready = false;
+          n.status = NodeStatus.Aborted;
+          n.error = "upstream rejected";
+          break;
+        default:
+          ready = false;
+      }
+    }
+    return ready;
+  }
+
+  // ---- the loop ----------------------------------------------------------------------
+
+  async runSteps(): Promise<void> {
+    const ready: NodeState[] = this.nodes.filter((n) => n.status === NodeStatus.NotStarted && this.isReady(n));
+    const done: NodeState[] = [];
+    const max = this.dag.maxActiveSteps;
+    const delayMs = this.dag.delaySec * 1000;
+    const launched = new Set<NodeState>();
+    const settle = (n: NodeState): void => {
+      done.push(n);
+      this.wake?.();
+    };
+    for (;;) {
+      while (!this.canceled && ready.length > 0 && (max <= 0 || launched.size < max)) {
+        const n = ready.shift() as NodeState;
+        if (n.status !== NodeStatus.NotStarted) continue;
+        if (this.dagTimedOut) {
+          n.status = NodeStatus.Aborted;
+          settle(n);
+          continue;
+        }
+        launched.add(n);
+        n.status = NodeStatus.Running;
+        this.changed();
+        void this.executeNode(n).then(
+          () => settle(n),
+          (e: unknown) => {
+            n.status = NodeStatus.Failed;
+            n.error = `internal error: ${(e as Error).message}`;
+            this.lastError = n.error;
+            settle(n);
+          },
+        );
+        if (delayMs > 0) await sleep(delayMs);
+      }
+      if (done.length === 0) {
+        if (launched.size === 0) break;
+        await new Promise<void>((r) => {
+          this.wake = r;
+        });
+        this.wake = undefined;
+      }
+      while (done.length > 0) {
+        const n = done.shift() as NodeState;
+        launched.delete(n);
+        this.changed();
+        if (this.canceled) continue;
+        // Settle dependents; a dependent that becomes aborted/skipped passes that on.
+        const queue = [n];
+        while (queue.length > 0) {
+          const cur = queue.shift() as NodeState;
+          for (const child of this.dependents.get(cur.name) ?? []) {
+            if (child.status !== NodeStatus.NotStarted) continue;
+            if (this.isReady(child)) ready.push(child);
+            else if (child.status !== NodeStatus.NotStarted) queue.push(child);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- one step ------------------------------------------------------------------------
+
+  private openLogs(n: NodeState): { out: number; err: number; teeOut?: number; teeErr?: number; close: () => void } {
+    const base = stepLogBase(this.attempt.stepLogDir, n.name, new Date(), this.opts.runId);
+    const merged = (n.step.logOutput ?? this.dag.logOutput) === "merged";
+    n.stdoutPath = merged ? `${base}.log` : `${base}.out`;
+    n.stderrPath = merged ? `${base}.log` : `${base}.err`;
+    const out = openSync(n.stdoutPath, "a");
+    const err = merged ? out : openSync(n.stderrPath, "a");
+    return {
+      out,
+      err,
+      close: () => {
+        closeSync(out);
+        if (err !== out) closeSync(err);
+      },
+    };
+  }
+
+  private buildEnv(n: NodeState, vars: Map<string, string>, lookup: VarLookup, workingDir: string, extra: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = { ...this.baseEnv };
+    for (const [k, v] of vars) if (!/^\d+$/.test(k)) env[k] = v;
+    env.DAG_RUN_STEP_NAME = n.name;
+    env.DAG_RUN_STEP_STDOUT_FILE = n.stdoutPath;
+    env.DAG_RUN_STEP_STDERR_FILE = n.stderrPath;
+    env.PWD = workingDir;
+    Object.assign(env, extra);
+    for (const entry of n.step.env) {
+      const eq = entry.indexOf("=");
+      const key = entry.slice(0, eq);
+      let value: string;
+      try {
+        value = substituteCommands(expandVariables(entry.slice(eq + 1), lookup, this.stepRefs), env);
+      } catch {
+        continue;
+      }
+      env[key] = value;
+      vars.set(key, value);
+    }
+    return env;
+  }
+
+  private readOutput(n: NodeState): string {
+    try {
+      const buf = readFileSync(n.stdoutPath);
+      const limit = this.dag.maxOutputSize;
+      return (buf.length > limit ? buf.subarray(0, limit) : buf).toString("utf8").trim();
+    } catch {
+      return "";
+    }
+  }
+
+  async executeNode(n: NodeState, handlerExtra: Record<string, string> = {}, allOutputs = false): Promise<void> {
+    const step = n.step;
+    n.startedAt = formatTime(new Date());
+    const vars = this.stepVars(n, allOutputs);
+    const lookup = chainLookup(vars, (k) => this.baseEnv[k]);
+    const workingDir = this.stepWorkingDir(step, lookup);
+    const logs = this.openLogs(n);
+    try {
+      const env = this.buildEnv(n, vars, lookup, workingDir, handlerExtra);
+      const envLookup = chainLookup(vars, env);
+      const { shell, fromStep } = this.shellFor(step);
+      if (step.preconditions.length > 0) {
+        const r = await evalConditions(step.preconditions, { shell, env, cwd: existsSync(workingDir) ? workingDir : this.workingDir, lookup: envLookup });
+        if (!r.met) {
+          n.status = NodeStatus.Skipped;
+          return;
+        }
+      }
+      const executor = executorFor(step.executor.type);
+      if (!executor) {
+        n.status = NodeStatus.Failed;
+        n.error = `executor type "${step.executor.type}" is not available in this build yet`;
+        this.lastError = n.error;
+        return;
+      }
+      const exec = await executor;
+      const stdoutTee = step.stdout ? openSync(resolve(workingDir, expandVariables(step.stdout, envLookup)), "a") : undefined;
+      const stderrTee = step.stderr ? openSync(resolve(workingDir, expandVariables(step.stderr, envLookup)), "a") : undefined;
+      try {
+        await this.attemptLoop(n, exec, { env, envLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
+      } finally {
+        if (stdoutTee !== undefined) closeSync(stdoutTee);
+        if (stderrTee !== undefined) closeSync(stderrTee);
+      }
+    } finally {
+      logs.close();
+      n.finishedAt = formatTime(new Date());
+      this.changed();
+    }
+  }
+
+  private async attemptLoop(
+    n: NodeState,
+    exec: Awaited<NonNullable<ReturnType<typeof executorFor>>>,
+    io: {
+      env: Record<string, string>;
+      envLookup: VarLookup;
+      workingDir: string;
+      shell: string[];
+      fromStep: boolean;
+      out: number;
+      err: number;
+      stdoutTee: number | undefined;
+      stderrTee: number | undefined;
+    },
+  ): Promise<void> {
+    const step = n.step;
+    const subst = (s: string): string => expandVariables(s, io.envLookup, this.stepRefs);
+    for (;;) {
+      if (this.canceled) {
+        n.status = NodeStatus.Aborted;
+        return;
+      }
+      n.continueVerdict = undefined;
+      n.error = undefined;
+      const resolved: Step = {
+        ...step,
+        commands: step.commands.map((c) => ({ ...c, cmdWithArgs: subst(c.cmdWithArgs), args: c.args.map(subst) })),
+        script: subst(step.script),
+      };
+      n.setResolvedStep(resolved);
+      const stepAbort = new AbortController();
+      const onRunAbort = (): void => stepAbort.abort();
+      this.abortAll.signal.addEventListener("abort", onRunAbort, { once: true });
+      let stepTimedOut = false;
+      const timer =
+        step.timeoutSec > 0
+          ? setTimeout(() => {
+              stepTimedOut = true;
+              stepAbort.abort();
+            }, step.timeoutSec * 1000)
+          : undefined;
+      const started = Date.now();
+      const result = await exec.run({
+        step: resolved,
+        env: io.env,
+        workingDir: io.workingDir,
+        shell: io.shell,
+        shellFromStep: io.fromStep,
+        stdoutFd: io.out,
+        stderrFd: io.err,
+        ...(io.stdoutTee !== undefined ? { teeStdoutFd: io.stdoutTee } : {}),
+        ...(io.stderrTee !== undefined ? { teeStderrFd: io.stderrTee } : {}),
+        signal: stepAbort.signal,
+        stopSignal: (step.signalOnStop ?? "SIGTERM") as NodeJS.Signals,
+        killAfterMs: this.dag.maxCleanUpTimeSec * 1000,
+      });
+      if (timer) clearTimeout(timer);
+      this.abortAll.signal.removeEventListener("abort", onRunAbort);
+      n.exitCode = result.ok ? 0 : result.exitCode;
+      if (step.output) {
+        const value = this.readOutput(n);
+        n.outputs.set(step.output.name, value);
+      }
+      if (!result.ok) {
+        const error = `failed to execute step "${n.name}": ${result.error}`;
+        if (stepTimedOut) {
+          n.status = NodeStatus.Failed;
+          n.exitCode = 124;
+          n.error = `step timed out after ${((Date.now() - started) / 1000).toFixed(3)}s (timeout: ${step.timeoutSec}s)`;
+          this.lastError = n.error;
+          return;
+        }
+        if (this.dagTimedOut || this.canceled) {
+          n.status = NodeStatus.Aborted;
+          n.error = error;
+          if (this.dagTimedOut) this.lastError = "context deadline exceeded";
+          return;
+        }
+        const retry = step.retryPolicy;
+        const limit = retry ? Number(typeof retry.limit === "string" ? subst(retry.limit) : retry.limit) : 0;
+        if (retry && n.retryCount < limit && (retry.exitCodes.length === 0 || retry.exitCodes.includes(n.exitCode))) {
+          const interval = Number(typeof retry.intervalSec === "string" ? subst(retry.intervalSec) : retry.intervalSec) || 0;
+          n.retryCount++;
+          await sleep(backoffMs(interval, retry.backoff, retry.maxIntervalSec, n.retryCount - 1));
+          n.retriedAt = formatTime(new Date());
+          this.changed();
+          continue;
+        }
+        n.status = NodeStatus.Failed;
+        n.error = error;
+        if (this.shouldContinue(n) && step.continueOn.markSuccess) {
+          n.status = NodeStatus.Succeeded;
+          n.error = undefined;
+        } else this.lastError = error;
+      }
+      if (n.status !== NodeStatus.Aborted) n.doneCount++;
+      if (step.repeatPolicy && !this.canceled && (await this.shouldRepeat(n, result.ok, io))) {
+        if (this.lastError === n.error) this.lastError = undefined;
+        n.status = NodeStatus.Running;
+        const rp = step.repeatPolicy;
+        await sleep(backoffMs(rp.intervalSec, rp.backoff, rp.maxIntervalSec, n.doneCount));
+        n.repeated = true;
+        this.changed();
+        continue;
+      }
+      if (n.status === NodeStatus.Running) n.status = NodeStatus.Succeeded;
+      return;
+    }
+  }
+
+  private async shouldRepeat(n: NodeState, ok: boolean, io: { env: Record<string, string>; envLookup: VarLookup; workingDir: string; shell: string[] }): Promise<boolean> {
+    const rp = n.step.repeatPolicy;
+    if (!rp) return false;
+    if (rp.limit > 0 && n.doneCount >= rp.limit) return false;
+    let met: boolean;
+    if (rp.condition) {
+      const lookup = chainLookup(n.outputs, io.envLookup);
+      met = (await evalCondition(rp.condition, { shell: io.shell, env: io.env, cwd: io.workingDir, lookup })).met;
+    } else if (rp.exitCode.length > 0) met = rp.exitCode.includes(n.exitCode);
+    else met = ok;
+    return rp.mode === "while" ? met : !met;
+  }
+
+  // ---- status and handlers -------------------------------------------------------------
+
+  computeStatus(): RunStatus {
+    const all = this.nodes;
+    const allOk = all.every((n) => n.status === NodeStatus.Succeeded || n.status === NodeStatus.Skipped || n.status === NodeStatus.PartiallySucceeded);
+    if (this.canceled && !allOk) return RunStatus.Aborted;
+    if (all.some((n) => n.status === NodeStatus.Rejected)) return RunStatus.Rejected;
+    if (all.some((n) => n.status === NodeStatus.Waiting)) return RunStatus.Waiting;
+    if (this.isPartialSuccess()) return RunStatus.PartiallySucceeded;
+    if (this.lastError !== undefined) return RunStatus.Failed;
+    return RunStatus.Succeeded;
+  }
+
+  private isPartialSuccess(): boolean {
+    let failuresAllowed = false;
+    let successes = false;
+    for (const n of this.nodes) {
+      if (n.status === NodeStatus.Failed && !this.shouldContinue(n)) return false;
+    }
+    for (const n of this.nodes) {
+      if (n.status === NodeStatus.Succeeded) successes = true;
+      else if (n.status === NodeStatus.Failed && this.shouldContinue(n) && !n.step.continueOn.markSuccess) failuresAllowed = true;
+      else if (n.status === NodeStatus.PartiallySucceeded) {
+        failuresAllowed = true;
+        successes = true;
+      }
+    }
+    return successes && failuresAllowed;
+  }
+
+  /** Run a handler step; returns false when it failed. */
+  async runHandler(kind: HandlerKind): Promise<boolean> {
+    const n = this.handlers.get(kind);
+    if (!n) return true;
+    n.status = NodeStatus.Running;
+    this.changed();
+    await this.executeNode(n, { DAG_RUN_STATUS: runStatusName(this.computeStatus()) }, true);
+    if (n.isFailed()) {
+      this.lastError = n.error ?? `handler ${handlerStepName[kind]} failed`;
+      return false;
+    }
+    return true;
+  }
+}
+
+function loadDotenv(run: Run): Record<string, string> {
+  const out: Record<string, string> = {};
+  const files = [".env", ...run.dag.dotenv.filter((f) => f !== ".env")];
+  for (const f of files) {
+    const candidates = isAbsolute(f) ? [f] : [join(run.workingDir, f), ...(run.dag.location ? [join(dirname(run.dag.location), f)] : [])];
+    const path = candidates.find((c) => existsSync(c));
+    if (!path) continue;
+    try {
+      for (const [k, v] of parseDotenv(readFileSync(path, "utf8"))) out[k] = v;
+    } catch {
+      // An unreadable dotenv file is skipped, as a missing one is.
+    }
+  }
+  return out;
+}
+
+/** Run the DAG to the end and return its final record. */
+export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
+  const run = new Run(opts);
+  const { dag, store, paths } = opts;
+  run.startedAt = new Date();
+  run.attempt = store.createRun(dag.name, opts.runId, run.startedAt);
+  const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, run.startedAt, opts.runId));
+  heartbeat.start();
+  const onStop = (): void => run.cancel();
+  opts.stop.addEventListener("abort", onStop, { once: true });
+  let dagTimer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    run.attempt.writeDag(dag);
+    run.workingDir = dagWorkingDir(dag, opts.processEnv);
+    run.dagShell = [dag.shell ?? defaultShell(opts.processEnv), ...(dag.shell ? dag.shellArgs : [])];
+    const dotenv = loadDotenv(run);
+    try {
+      run.values = resolveDagValues(dag, opts.paramOverrides, { ...opts.processEnv, ...dotenv });
+    } catch (e) {
+      run.values = { params: [], vars: new Map(), env: [] };
+      run.lastError = `failed to resolve params and env: ${(e as Error).message}`;
+      run.status = RunStatus.Failed;
+      run.finishedAt = new Date();
+      return run.flushFinal();
+    }
+    const named = run.values.params.filter((p) => !p.positional);
+    run.baseEnv = {
+      ...inheritedEnv(opts.processEnv),
+      ...dotenv,
+      ...Object.fromEntries(run.values.env),
+      ...Object.fromEntries(named.map((p) => [p.name, p.value])),
+      ...(named.length > 0 ? { DAGU_PARAMS_JSON: JSON.stringify(Object.fromEntries(named.map((p) => [p.name, p.value]))) } : {}),
+      DAG_NAME: dag.name,
+      DAG_RUN_ID: opts.runId,
+      DAG_RUN_LOG_FILE: run.attempt.runLogFile,
+    };
+    run.changed();
+    if (dag.timeoutSec > 0) {
+      dagTimer = setTimeout(() => {
+        run.dagTimedOut = true;
+        run.lastError = "context deadline exceeded";
+        run.abortAll.abort();
+      }, dag.timeoutSec * 1000);
+    }
+    if (dag.preconditions.length > 0) {
+      const lookup = chainLookup(run.values.vars, run.baseEnv);
+      const r = await evalConditions(dag.preconditions, { shell: run.dagShell, env: run.baseEnv, cwd: run.workingDir, lookup });
+      if (!r.met) run.cancel();
+    }
+    if (!run.canceled && run.handlers.has("init") && !(await run.runHandler("init"))) run.cancel();
+    if (!run.canceled) await run.runSteps();
+    if (dagTimer) clearTimeout(dagTimer);
+    // Steps never reached after a DAG timeout end aborted.
+    if (run.dagTimedOut) for (const n of run.nodes) if (n.status === NodeStatus.NotStarted) n.status = NodeStatus.Aborted;
+    const status = run.computeStatus();
+    const followUp: HandlerKind | undefined =
+      status === RunStatus.Succeeded || status === RunStatus.PartiallySucceeded
+        ? "success"
+        : status === RunStatus.Failed || status === RunStatus.Rejected
+          ? "failure"
+          : status === RunStatus.Aborted
+            ? "abort"
+            : undefined;
+    if (status === RunStatus.Waiting) await run.runHandler("wait");
+    else {
+      if (followUp) await run.runHandler(followUp);
+      await run.runHandler("exit");
+    }
+    run.status = run.computeStatus();
+    run.finishedAt = new Date();
+    const record = run.flushFinal();
+    writeOutputs(run, record);
+    return record;
+  } finally {
+    if (dagTimer) clearTimeout(dagTimer);
+    opts.stop.removeEventListener("abort", onStop);
+    heartbeat.stop();
+  }
+}
+
+function writeOutputs(run: Run, record: RunRecord): void {
+  const outputs: Record<string, string> = {};
+  for (const n of run.nodes) {
+    const o = n.step.output;
+    if (!o || o.omit) continue;
+    const v = n.outputs.get(o.name);
+    if (v !== undefined) outputs[o.key ?? camelKey(o.name)] = v;
+  }
+  if (Object.keys(outputs).length === 0) return;
+  run.attempt.writeOutputs({
+    metadata: {
+      dagName: record.name,
+      dagRunId: record.dagRunId,
+      attemptId: record.attemptId,
+      status: runStatusName(record.status),
+      completedAt: record.finishedAt,
+      params: JSON.stringify(record.paramsList ?? []),
+    },
+    outputs,
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * @module executors/command
+ * The default executor (`type:` empty, `shell`, `command`): each command line runs as
+ * `<shell> -e -c "<line>"` (`-e` only for a shell the step did not set itself); a script is
+ * written to a temp file in the working dir and run by its shebang interpreter or the shell;
+ * `command` + `script` runs the command with the script file as its last argument.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { ExecContext, ExecResult, Executor } from "./executor.ts";
+import { runProcess } from "./process-runner.ts";
+
+const unixShells = new Set(["sh", "bash", "zsh", "ksh", "dash", "ash", "mksh", "fish"]);
+
+/** The shell invocation with Dagu's `-e` rule applied. */
+function shellArgv(ctx: ExecContext): string[] {
+  const [cmd, ...args] = ctx.shell;
+  if (cmd === undefined) return [];
+  const out = [cmd, ...args];
+  if (!ctx.shellFromStep && unixShells.has(basename(cmd)) && !args.includes("-e")) out.push("-e");
+  return out;
+}
+
+/** `#!/usr/bin/env python3 -u` → `["/usr/bin/env", "python3", "-u"]` */
+function shebang(script: string): string[] | undefined {
+  const first = script.split("\n", 1)[0] ?? "";
+  if (!first.startsWith("#!")) return undefined;
+  const parts = first.slice(2).trim().split(/\s+/).filter(Boolean);
+  return parts.length > 0 ? parts : undefined;
+}
+
+export class CommandExecutor implements Executor {
+  async run(ctx: ExecContext): Promise<ExecResult> {
+    const { step } = ctx;
+    try {
+      mkdirSync(ctx.workingDir, { recursive: true });
+    } catch (e) {
+      return { ok: false, exitCode: 1, error: `failed to create working directory ${ctx.workingDir}: ${(e as Error).message}` };
+    }
+    const base = {
+      cwd: ctx.workingDir,
+      env: ctx.env,
+      stdoutFd: ctx.stdoutFd,
+      stderrFd: ctx.stderrFd,
+      signal: ctx.signal,
+      stopSignal: ctx.stopSignal,
+      killAfterMs: ctx.killAfterMs,
+      ...(ctx.teeStdoutFd !== undefined ? { teeStdoutFd: ctx.teeStdoutFd } : {}),
+      ...(ctx.teeStderrFd !== undefined ? { teeStderrFd: ctx.teeStderrFd } : {}),
+    };
+    if (step.script !== "") return this.runScript(ctx, base);
+    const shell = shellArgv(ctx);
+    for (let i = 0; i < step.commands.length; i++) {
+      const c = step.commands[i] as (typeof step.commands)[number];
+      const argv = shell.length > 0 ? [...shell, ...(shell.includes("-c") ? [] : ["-c"]), c.cmdWithArgs] : [c.command, ...c.args];
+      const r = await runProcess({ ...base, argv });
+      if (!r.ok) return step.commands.length > 1 ? { ...r, error: `command ${i + 1} failed: ${r.error}` } : r;
+    }
+    return { ok: true };
+  }
+
+  private async runScript(ctx: ExecContext, base: Omit<Parameters<typeof runProcess>[0], "argv">): Promise<ExecResult> {
+    const { step } = ctx;
+    const file = join(ctx.workingDir, `dagu_script-${crypto.randomUUID().slice(0, 8)}.sh`);
+    writeFileSync(file, step.script);
+    chmodSync(file, 0o750);
+    try {
+      const [first] = step.commands;
+      let argv: string[];
+      if (first) argv = [first.command, ...first.args, file];
+      else {
+        const interp = ctx.shellFromStep ? undefined : shebang(step.script);
+        argv = interp ? [...interp, file] : ctx.shell.length > 0 ? [...shellArgv(ctx), file] : [file];
+      }
+      return await runProcess({ ...base, argv });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * @module executors/process-runner
+ * Run one program in its own process group with stdout/stderr going to log descriptors (and
+ * optional tee copies), kill the whole group on abort (stop signal, then SIGKILL after the
+ * grace period), and report the exit like Go's exec does (`exit status N`).
+ */
+import { constants } from "node:os";
+import { writeSync } from "node:fs";
+import type { ExecResult } from "./executor.ts";
+
+export interface ProcessSpec {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdoutFd: number;
+  readonly stderrFd: number;
+  readonly teeStdoutFd?: number;
+  readonly teeStderrFd?: number;
+  readonly signal: AbortSignal;
+  readonly stopSignal: NodeJS.Signals;
+  readonly killAfterMs: number;
+}
+
+function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, fds: readonly number[]): Promise<void> {
+  for await (const chunk of stream) for (const fd of fds) writeSync(fd, chunk);
+}
+
+export async function runProcess(spec: ProcessSpec): Promise<ExecResult> {
+  if (spec.signal.aborted) return { ok: false, exitCode: 1, error: "aborted before start" };
+  const tee = spec.teeStdoutFd !== undefined || spec.teeStderrFd !== undefined;
+  let proc: Bun.Subprocess<"ignore", number | "pipe", number | "pipe">;
+  try {
+    proc = Bun.spawn([...spec.argv], {
+      cwd: spec.cwd,
+      env: spec.env as Record<string, string>,
+      stdin: "ignore",
+      // Without tee copies the child writes straight into the log files: no data through JS.
+      stdout: tee ? "pipe" : spec.stdoutFd,
+      stderr: tee ? "pipe" : spec.stderrFd,
+      detached: true,
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const what = err.code === "ENOENT" ? `exec: "${spec.argv[0]}": executable file not found in $PATH` : err.message;
+    writeSync(spec.stderrFd, `${what}\n`);
+    return { ok: false, exitCode: 127, error: what };
+  }
+  const pid = proc.pid;
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = (): void => {
+    killGroup(pid, spec.stopSignal);
+    killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), spec.killAfterMs);
+  };
+  spec.signal.addEventListener("abort", onAbort, { once: true });
+  const pumps: Promise<void>[] = [];
+  if (tee) {
+    const out = [spec.stdoutFd, ...(spec.teeStdoutFd !== undefined ? [spec.teeStdoutFd] : [])];
+    const err = [spec.stderrFd, ...(spec.teeStderrFd !== undefined ? [spec.teeStderrFd] : [])];
+    pumps.push(pump(proc.stdout as ReadableStream<Uint8Array>, out), pump(proc.stderr as ReadableStream<Uint8Array>, err));
+  }
+  await proc.exited;
+  await Promise.all(pumps);
+  spec.signal.removeEventListener("abort", onAbort);
+  if (killTimer) clearTimeout(killTimer);
+  // The step's own process is gone; make sure nothing it started outlives it after a stop.
+  if (spec.signal.aborted) killGroup(pid, "SIGKILL");
+  if (proc.exitCode === 0) return { ok: true };
+  if (proc.exitCode !== null) return { ok: false, exitCode: proc.exitCode, error: `exit status ${proc.exitCode}` };
+  const sig = String(proc.signalCode ?? "SIGKILL");
+  const num = constants.signals[sig as keyof typeof constants.signals] ?? 9;
+  return { ok: false, exitCode: 128 + num, error: `signal: ${sigDescription(sig)}` };
+}
+
+function sigDescription(sig: string): string {
+  switch (sig) {
+    case "SIGKILL":
+      return "killed";
+    case "SIGTERM":
+      return "terminated";
+    case "SIGINT":
+      return "interrupt";
+    default:
+      return sig;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * @module executors/registry
+ * Step type → executor. Types are the names Dagu registers (core/executor-types.ts lists
+ * what each accepts); implementations load lazily so a run pays only for what it uses.
+ */
+import type { Executor } from "./executor.ts";
+
+type Loader = () => Promise<Executor>;
+
+const commandExecutor: Loader = async () => new (await import("./command.ts")).CommandExecutor();
+
+const loaders: Readonly<Record<string, Loader>> = {
+  "": commandExecutor,
+  shell: commandExecutor,
+  command: commandExecutor,
+};
+
+const cache = new Map<string, Promise<Executor>>();
+
+/** The executor for a step type, or undefined when this build does not run that type yet. */
+export function executorFor(type: string): Promise<Executor> | undefined {
+  const load = loaders[type];
+  if (!load) return undefined;
+  let p = cache.get(type);
+  if (!p) {
+    p = load();
+    cache.set(type, p);
+  }
+  return p;
+}

@@ -1,0 +1,126 @@
+/**
+ * @module store/file-run-store
+ * RunStore on plain files under DAGU_HOME in Dagu's layout. Folder names carry the time and
+ * id, so listing the last N runs reads N status files and a handful of directories, never
+ * the whole history. Nothing here takes a lock a writer needs.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DaguError } from "../core/errors.ts";
+import type { RunRecord } from "../core/run-record.ts";
+import { attemptDirName, attemptLogDir, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
+import { type AttemptWriter, type ListRunsOptions, RunExistsError, type RunStore, type StoredRun } from "./run-store.ts";
+import { readStatusFile, StatusFileWriter } from "./status-file.ts";
+
+function listDesc(dir: string, filter: (n: string) => boolean = () => true): string[] {
+  try {
+    return readdirSync(dir).filter(filter).sort().reverse();
+  } catch {
+    return [];
+  }
+}
+
+const isDigits = (n: string): boolean => /^\d+$/.test(n);
+
+function randomHex(bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+}
+
+/** Write JSON atomically: a reader sees the old file or the new one, never half of one. */
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
+}
+
+export class FileRunStore implements RunStore {
+  constructor(
+    private readonly dagRunsDir: string,
+    private readonly logDir: string,
+  ) {}
+
+  createRun(dagName: string, runId: string, at: Date): AttemptWriter {
+    if (this.findRun(dagName, runId)) throw new RunExistsError(`a run with id ${runId} already exists for DAG ${dagName}`);
+    const dir = runDir(this.dagRunsDir, dagName, at, runId);
+    mkdirSync(dir, { recursive: true });
+    return this.createAttempt({ dagName, runId, runDir: dir, createdAt: at }, at);
+  }
+
+  createAttempt(run: StoredRun, at: Date): AttemptWriter {
+    const attemptId = randomHex(3);
+    const attemptDir = join(run.runDir, attemptDirName(at, attemptId));
+    try {
+      mkdirSync(attemptDir, { recursive: true });
+    } catch (e) {
+      throw new DaguError(`cannot create ${attemptDir}: ${(e as Error).message}`);
+    }
+    const logBase = runLogDir(this.logDir, run.dagName, run.createdAt, run.runId);
+    const stepLogDir = attemptLogDir(logBase, at, attemptId);
+    mkdirSync(stepLogDir, { recursive: true });
+    const status = new StatusFileWriter(join(attemptDir, "status.jsonl"));
+    return {
+      dagName: run.dagName,
+      runId: run.runId,
+      attemptId,
+      attemptDir,
+      stepLogDir,
+      runLogFile: runLogFile(logBase, at, run.runId),
+      update: (r) => status.write(r),
+      close: (r) => status.close(r),
+      writeDag: (dag) => writeJsonAtomic(join(attemptDir, "dag.json"), dag),
+      writeOutputs: (o) => writeJsonAtomic(join(attemptDir, "outputs.json"), o),
+    };
+  }
+
+  private *walkRunDirs(dagName: string): Generator<StoredRun> {
+    const base = join(this.dagRunsDir, dagName, "dag-runs");
+    for (const y of listDesc(base, isDigits)) {
+      for (const m of listDesc(join(base, y), isDigits)) {
+        for (const d of listDesc(join(base, y, m), isDigits)) {
+          const dayDir = join(base, y, m, d);
+          for (const name of listDesc(dayDir, (n) => n.startsWith("dag-run_"))) {
+            const parsed = parseRunDirName(name);
+            if (parsed) yield { dagName, runId: parsed.id, runDir: join(dayDir, name), createdAt: parsed.at };
+          }
+        }
+      }
+    }
+  }
+
+  findRun(dagName: string, runId: string): StoredRun | undefined {
+    for (const run of this.walkRunDirs(dagName)) if (run.runId === runId) return run;
+    return undefined;
+  }
+
+  listRuns(dagName: string, opts: ListRunsOptions = {}): StoredRun[] {
+    const out: StoredRun[] = [];
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    for (const run of this.walkRunDirs(dagName)) {
+      if (out.length >= limit) break;
+      out.push(run);
+    }
+    return out;
+  }
+
+  latestAttemptDir(run: StoredRun): string | undefined {
+    const [latest] = listDesc(run.runDir, (n) => n.startsWith("attempt_"));
+    return latest ? join(run.runDir, latest) : undefined;
+  }
+
+  readLatest(run: StoredRun): RunRecord | undefined {
+    // Newest attempt first; fall back to older attempts if its record is unreadable.
+    for (const a of listDesc(run.runDir, (n) => n.startsWith("attempt_"))) {
+      const path = join(run.runDir, a, "status.jsonl");
+      if (!existsSync(path)) continue;
+      const { record, skipped } = readStatusFile(path);
+      if (skipped > 0) process.stderr.write(`warning: skipped ${skipped} unreadable line(s) in ${path}\n`);
+      if (record) return record;
+    }
+    return undefined;
+  }
+
+  removeRun(run: StoredRun): void {
+    rmSync(run.runDir, { recursive: true, force: true });
+    rmSync(runLogDir(this.logDir, run.dagName, run.createdAt, run.runId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * @module store/run-store
+ * The one interface every role uses to record and read runs. The file implementation is
+ * store/file-run-store.ts; another backend (SQLite, Postgres) implements the same interface.
+ */
+import type { RunRecord } from "../core/run-record.ts";
+
+/** One attempt being written by its owner process. */
+export interface AttemptWriter {
+  readonly dagName: string;
+  readonly runId: string;
+  readonly attemptId: string;
+  readonly attemptDir: string;
+  /** Where this attempt's step logs go. */
+  readonly stepLogDir: string;
+  /** The run's main log file (`DAG_RUN_LOG_FILE`). */
+  readonly runLogFile: string;
+  /** Append a snapshot (the caller decides how often; durable on `close`). */
+  update(record: RunRecord): void;
+  /** Final snapshot, written durably. */
+  close(final: RunRecord): void;
+  /** The DAG as resolved for this attempt (`dag.json`). */
+  writeDag(dag: unknown): void;
+  /** `outputs.json`. */
+  writeOutputs(outputs: unknown): void;
+}
+
+/** A stored run (all its attempts). */
+export interface StoredRun {
+  readonly dagName: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly createdAt: Date;
+}
+
+export interface ListRunsOptions {
+  readonly limit?: number;
+}
+
+export interface RunStore {
+  /** A new run with its first attempt; fails if the run id exists for this DAG. */
+  createRun(dagName: string, runId: string, at: Date): AttemptWriter;
+  /** A new attempt of an existing run (retry). */
+  createAttempt(run: StoredRun, at: Date): AttemptWriter;
+  findRun(dagName: string, runId: string): StoredRun | undefined;
+  /** Newest first, reading folder names only (no record is parsed). */
+  listRuns(dagName: string, opts?: ListRunsOptions): StoredRun[];
+  /** The current snapshot of a run's newest attempt; undefined if none is readable. */
+  readLatest(run: StoredRun): RunRecord | undefined;
+  /** Path of the newest attempt's folder (for dag.json, outputs.json). */
+  latestAttemptDir(run: StoredRun): string | undefined;
+  removeRun(run: StoredRun): void;
+}
+
+export class RunExistsError extends Error {
+  override readonly name = "RunExistsError";
+}

@@ -1,0 +1,70 @@
+/**
+ * @module store/status-file
+ * status.jsonl: one full snapshot per line, the last complete line is current. Writes are
+ * appends (a crash leaves at most a torn last line, which readers skip); the engine decides
+ * how often to write. Closing compacts the file to its final line with write-to-temp +
+ * rename, so a finished run is one line, as in Dagu.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import type { RunRecord } from "../core/run-record.ts";
+
+export interface StatusFileReadResult {
+  readonly record?: RunRecord;
+  /** Lines that did not parse (a torn write after a crash, or corruption). */
+  readonly skipped: number;
+}
+
+/** Read the newest complete snapshot; torn or corrupt lines are skipped, never fatal. */
+export function readStatusFile(path: string): StatusFileReadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { skipped: 0 };
+  }
+  const lines = text.split("\n");
+  let skipped = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] as string).trim();
+    if (line === "") continue;
+    try {
+      const parsed = JSON.parse(line) as RunRecord;
+      if (parsed && typeof parsed === "object" && typeof parsed.dagRunId === "string") return { record: parsed, skipped };
+      skipped++;
+    } catch {
+      skipped++;
+    }
+  }
+  return { skipped };
+}
+
+export class StatusFileWriter {
+  private fd: number;
+  private last: RunRecord | undefined;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "a");
+  }
+
+  /** Append a snapshot. */
+  write(record: RunRecord): void {
+    if (this.fd < 0) return;
+    this.last = record;
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+  }
+
+  /** Write the final snapshot durably and compact the file to it. */
+  close(final: RunRecord): void {
+    if (this.fd < 0) return;
+    this.write(final);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, "w");
+    writeSync(fd, `${JSON.stringify(final)}\n`);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+  }
+}
