@@ -12,7 +12,7 @@ import type { DaguPaths } from "../config/paths.ts";
 import type { Dag, HandlerKind, Step } from "../core/dag.ts";
 import { handlerStepName } from "../core/dag.ts";
 import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } from "../core/run-record.ts";
-import { NodeStatus, RunStatus, runStatusName } from "../core/status.ts";
+import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
 import { executorFor } from "../executors/registry.ts";
 import { ProcHeartbeat } from "../store/proc-file.ts";
 import { procFile, stepLogBase } from "../store/run-layout.ts";
@@ -24,6 +24,7 @@ import { chainLookup, expandVariables, type StepRefLookup, type VarLookup } from
 import { backoffMs } from "./backoff.ts";
 import { evalCondition, evalConditions, matchesPattern } from "./conditions.ts";
 import { NodeState } from "./node-state.ts";
+import { RunLog } from "./run-log.ts";
 import { defaultShell, inheritedEnv } from "./process-env.ts";
 
 export interface RunDagOptions {
@@ -54,6 +55,12 @@ const handlerKey: Readonly<Record<HandlerKind, HandlerRecordKey>> = {
 const snapshotIntervalMs = 25;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Go's Duration string for whole milliseconds: 1s, 1.004s, 250ms. */
+function goSeconds(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, "")}s`;
+}
+
 function camelKey(name: string): string {
   if (!/[_A-Z]/.test(name) || name !== name.toUpperCase()) return name;
   return name.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -79,6 +86,7 @@ class Run {
   readonly dependents = new Map<string, NodeState[]>();
   readonly handlers = new Map<HandlerKind, NodeState>();
   attempt!: AttemptWriter;
+  log!: RunLog;
   startedAt = new Date();
   finishedAt: Date | undefined;
   status: RunStatus = RunStatus.Running;
@@ -165,7 +173,7 @@ class Run {
 
   /** Variables visible to a step: params, DAG env, outputs of its (transitive) dependencies, step env. */
   stepVars(n: NodeState, allOutputs: boolean): Map<string, string> {
-    const vars = new Map<string, string>(this.values.vars);
+    const vars = new Map<string, string>(this.values.paramVars);
     if (allOutputs) {
       for (const other of this.nodes) for (const [k, v] of other.outputs) vars.set(k, v);
     } else {
@@ -177,7 +185,8 @@ class Run {
         seen.add(d);
         const dep = this.byName.get(d);
         if (!dep) continue;
-        for (const [k, v] of dep.outputs) if (!vars.has(k) || !this.values.vars.has(k)) vars.set(k, v);
+        // Nearest dependency first; an output never shadows a param or a nearer output.
+        for (const [k, v] of dep.outputs) if (!vars.has(k)) vars.set(k, v);
         queue.push(...dep.step.depends);
       }
     }
@@ -387,6 +396,7 @@ class Run {
   async executeNode(n: NodeState, handlerExtra: Record<string, string> = {}, allOutputs = false): Promise<void> {
     const step = n.step;
     n.startedAt = formatTime(new Date());
+    this.log.write("INFO", "Step started", { step: n.name });
     const vars = this.stepVars(n, allOutputs);
     const lookup = chainLookup(vars, (k) => this.baseEnv[k]);
     const workingDir = this.stepWorkingDir(step, lookup);
@@ -394,6 +404,9 @@ class Run {
     try {
       const env = this.buildEnv(n, vars, lookup, workingDir, handlerExtra);
       const envLookup = chainLookup(vars, env);
+      // What Dagu substitutes itself in a shell command: params, outputs, step env and the
+      // step's own variables; the DAG env reaches the command through the shell.
+      const cmdLookup = chainLookup(vars, { DAG_RUN_STEP_NAME: n.name, PWD: workingDir });
       const { shell, fromStep } = this.shellFor(step);
       if (step.preconditions.length > 0) {
         const r = await evalConditions(step.preconditions, { shell, env, cwd: existsSync(workingDir) ? workingDir : this.workingDir, lookup: envLookup });
@@ -413,7 +426,7 @@ class Run {
       const stdoutTee = step.stdout ? openSync(resolve(workingDir, expandVariables(step.stdout, envLookup)), "a") : undefined;
       const stderrTee = step.stderr ? openSync(resolve(workingDir, expandVariables(step.stderr, envLookup)), "a") : undefined;
       try {
-        await this.attemptLoop(n, exec, { env, envLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
+        await this.attemptLoop(n, exec, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
       } finally {
         if (stdoutTee !== undefined) closeSync(stdoutTee);
         if (stderrTee !== undefined) closeSync(stderrTee);
@@ -421,6 +434,7 @@ class Run {
     } finally {
       logs.close();
       n.finishedAt = formatTime(new Date());
+      this.log.write(n.isFailed() ? "ERROR" : "INFO", "Step finished", { step: n.name, status: nodeStatusName(n.status), ...(n.error ? { error: n.error } : {}) });
       this.changed();
     }
   }
@@ -431,6 +445,7 @@ class Run {
     io: {
       env: Record<string, string>;
       envLookup: VarLookup;
+      cmdLookup: VarLookup;
       workingDir: string;
       shell: string[];
       fromStep: boolean;
@@ -441,7 +456,7 @@ class Run {
     },
   ): Promise<void> {
     const step = n.step;
-    const subst = (s: string): string => expandVariables(s, io.envLookup, this.stepRefs);
+    const subst = (s: string): string => expandVariables(s, io.cmdLookup, this.stepRefs);
     for (;;) {
       if (this.canceled) {
         n.status = NodeStatus.Aborted;
@@ -493,7 +508,7 @@ class Run {
         if (stepTimedOut) {
           n.status = NodeStatus.Failed;
           n.exitCode = 124;
-          n.error = `step timed out after ${((Date.now() - started) / 1000).toFixed(3)}s (timeout: ${step.timeoutSec}s)`;
+          n.error = `step timed out after ${goSeconds(Date.now() - started)} (timeout: ${step.timeoutSec}s): context deadline exceeded`;
           this.lastError = n.error;
           return;
         }
@@ -615,6 +630,8 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const { dag, store, paths } = opts;
   run.startedAt = new Date();
   run.attempt = store.createRun(dag.name, opts.runId, run.startedAt);
+  run.log = new RunLog(run.attempt.runLogFile);
+  run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });
   const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, run.startedAt, opts.runId));
   heartbeat.start();
   const onStop = (): void => run.cancel();
@@ -628,7 +645,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     try {
       run.values = resolveDagValues(dag, opts.paramOverrides, { ...opts.processEnv, ...dotenv });
     } catch (e) {
-      run.values = { params: [], vars: new Map(), env: [] };
+      run.values = { params: [], paramVars: new Map(), env: [] };
       run.lastError = `failed to resolve params and env: ${(e as Error).message}`;
       run.status = RunStatus.Failed;
       run.finishedAt = new Date();
@@ -654,7 +671,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       }, dag.timeoutSec * 1000);
     }
     if (dag.preconditions.length > 0) {
-      const lookup = chainLookup(run.values.vars, run.baseEnv);
+      const lookup = chainLookup(run.values.paramVars, run.baseEnv);
       const r = await evalConditions(dag.preconditions, { shell: run.dagShell, env: run.baseEnv, cwd: run.workingDir, lookup });
       if (!r.met) run.cancel();
     }
@@ -679,6 +696,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     }
     run.status = run.computeStatus();
     run.finishedAt = new Date();
+    run.log.write("INFO", "DAG run finished", { status: runStatusName(run.status) });
     const record = run.flushFinal();
     writeOutputs(run, record);
     return record;
@@ -686,6 +704,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     if (dagTimer) clearTimeout(dagTimer);
     opts.stop.removeEventListener("abort", onStop);
     heartbeat.stop();
+    run.log.close();
   }
 }
 

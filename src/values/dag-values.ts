@@ -1,18 +1,18 @@
 /**
  * @module values/dag-values
- * Resolve a DAG's params and env before a run (or a dry run), in Dagu's order: params first,
- * each default seeing the params before it; then CLI overrides; then `env:` entries in order,
- * each seeing params, earlier entries and the invoking environment. Backticks are executed.
+ * Resolve a DAG's params and env before a run (or a dry run), as Dagu does: params, each
+ * default seeing the params before it, then CLI overrides; `env:` entries in order, each
+ * seeing earlier entries and the invoking environment (not params). Backticks are executed.
  */
 import type { Dag, ParamPair } from "../core/dag.ts";
 import { overrideParams, parseParamString, type RawParam } from "../core/param-syntax.ts";
 import { substituteCommands } from "./command-substitution.ts";
-import { chainLookup, expandVariables } from "./expand.ts";
+import { chainLookup, expandAll, expandVariables } from "./expand.ts";
 
 export interface ResolvedValues {
   readonly params: readonly ParamPair[];
-  /** Named and positional params plus evaluated env, as step variables. */
-  readonly vars: ReadonlyMap<string, string>;
+  /** Named and positional params ("1", "2", … for positional), as step variables. */
+  readonly paramVars: ReadonlyMap<string, string>;
   /** Evaluated DAG env entries in order. */
   readonly env: readonly (readonly [string, string])[];
 }
@@ -43,15 +43,19 @@ export function resolveDagValues(dag: Dag, overrides: readonly string[], process
     );
     params = overrideParams(params, evaluated.map((p) => ({ name: p.positional ? "" : p.name, value: p.value })));
   }
-  const vars = new Map<string, string>();
-  for (const p of params) vars.set(p.name, p.value);
+  // Dagu evaluates `env:` before params, so env values see earlier env entries and the
+  // invoking environment only; unknown names become empty, as with os.ExpandEnv.
+  const envVars = new Map<string, string>();
   const env: [string, string][] = [];
   for (const entry of dag.env) {
     const eq = entry.indexOf("=");
     const key = entry.slice(0, eq);
-    const value = evaluate(entry.slice(eq + 1), vars, processEnv);
-    vars.set(key, value);
+    const expanded = expandAll(entry.slice(eq + 1), chainLookup(envVars, processEnv as Record<string, string | undefined>));
+    const value = substituteCommands(expanded, Object.fromEntries(envVars));
+    envVars.set(key, value);
     env.push([key, value]);
   }
-  return { params, vars, env };
+  const paramVars = new Map<string, string>();
+  for (const p of params) paramVars.set(p.name, p.value);
+  return { params, paramVars, env };
 }

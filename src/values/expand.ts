@@ -32,6 +32,11 @@ export type StepRefLookup = (id: string, prop: "stdout" | "stderr" | "exitCode")
 
 const stepRefPattern = /^\.(stdout|stderr|exitCode|exit_code)(?::(\d+)(?::(\d+))?)?$/;
 
+/** Like the shell and Go's os.ExpandEnv: every `$VAR` is replaced, unknown ones by "". */
+export function expandAll(text: string, lookup: VarLookup): string {
+  return expandVariables(text, (n) => lookup(n) ?? "");
+}
+
 export function expandVariables(text: string, lookup: VarLookup, stepRef?: StepRefLookup): string {
   return text.replace(refPattern, (match, braced: string | undefined, path: string | undefined, bare: string | undefined, offset: number) => {
     if (text[offset - 1] === "'" && text[offset + match.length] === "'") return match;

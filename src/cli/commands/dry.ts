@@ -44,7 +44,7 @@ function stepNotes(step: Step): string {
 }
 
 export function formatPlan(dag: Dag, values: ReturnType<typeof resolveDagValues>, processEnv: NodeJS.ProcessEnv): string {
-  const lookup = chainLookup(values.vars, processEnv as Record<string, string | undefined>);
+  const lookup = chainLookup(values.paramVars, new Map(values.env), processEnv as Record<string, string | undefined>);
   const out: string[] = [`DAG ${dag.name} (${dag.location})`];
   if (values.params.length > 0) {
     out.push("Params:");
