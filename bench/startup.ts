@@ -8,30 +8,13 @@
  * alike. The reference's real binary is called directly when cached, so the bash wrapper in
  * ../shared/tools is not counted.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBuilt, findReference, oursPath as ours, percentile, positiveIntFlag } from "./lib.ts";
 
 const TARGET_MEDIAN_MS = 30;
-const repoRoot = resolve(import.meta.dir, "..");
-const ours = join(repoRoot, "dist/dagu");
-const runsArg = process.argv.indexOf("--runs");
-const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 50;
-if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a positive integer");
-
-/** The reference binary, preferring the cached Go executable over its wrapper script. */
-function findReference(): { path: string; note: string } | undefined {
-  const cached = join(process.env.DAGU_REF_CACHE ?? join(homedir(), ".cache/dagu-ref"), "1.30.2/package/bin/dagu");
-  if (existsSync(cached)) return { path: cached, note: "" };
-  const wrapper = resolve(repoRoot, "../shared/tools/dagu-ref");
-  if (existsSync(wrapper)) return { path: wrapper, note: " (via wrapper script: includes bash start-up)" };
-  return undefined;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  // Nearest-rank: with 50 samples p90 is the 45th value, an actual observation.
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
+const runs = positiveIntFlag("--runs", 50);
 
 const home = mkdtempSync(join(tmpdir(), "dagu-bench-"));
 const env = { ...process.env, DAGU_HOME: home };
@@ -45,11 +28,7 @@ async function timeOnce(bin: string): Promise<number> {
   return ms;
 }
 
-if (!existsSync(ours)) {
-  console.log("dist/dagu missing; building it first");
-  const b = Bun.spawnSync([process.execPath, "run", "build.ts"], { cwd: repoRoot, stdout: "inherit", stderr: "inherit" });
-  if (b.exitCode !== 0) process.exit(1);
-}
+ensureBuilt();
 const ref = findReference();
 const bins = [{ label: "dagu (this)", path: ours, note: "" }, ...(ref ? [{ label: "dagu-ref 1.30.2", ...ref }] : [])];
 
