@@ -17,6 +17,7 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
   dry: { summary: "Simulate a DAG-run without executing actual commands", load: () => import("./commands/dry.ts") },
   enqueue: { summary: "Enqueue a DAG-run to the queue.", load: () => import("./commands/enqueue.ts") },
   exec: { summary: "Execute a one-off command as a DAG run", load: () => import("./commands/exec.ts") },
+  history: { summary: "List the recent DAG-runs of a DAG (not in Dagu 1.30)", load: () => import("./commands/history.ts") },
   migrate: { summary: "Migrate legacy data to new format", load: () => import("./commands/migrate.ts") },
   restart: { summary: "Restart a running DAG-run with a new ID", load: () => import("./commands/restart.ts") },
   retry: { summary: "Retry a previously executed DAG-run with the same run ID", load: () => import("./commands/retry.ts") },

@@ -27,7 +27,7 @@ const helpPaths = [...daguCommands, "migrate history"];
  */
 const stubs = [
   "cleanup", "coordinator", "dequeue", "enqueue", "exec", "migrate history", "restart", "retry",
-  "scheduler", "server", "start", "start-all", "status", "stop", "worker",
+  "scheduler", "server", "start", "start-all", "stop", "worker",
 ];
 
 

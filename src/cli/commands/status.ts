@@ -1,12 +1,18 @@
 /**
  * @module cli/commands/status
- * `dagu status`: Show the status of a DAG-run.
- * Not implemented yet: help text and flags match Dagu 1.30.2, so scripts written for Dagu
- * parse the same way and get a clear "not implemented" exit (code 2).
+ * `dagu status <dag> [-r runId] [--format json]`: the tree summary of the latest run (or one
+ * run), as Dagu 1.30.2 prints it; colours only on a terminal, as Dagu. A run recorded as
+ * running whose owner died is shown as failed (runs/run-lookup.ts). `--format json` (ours)
+ * prints the corrected record itself, for scripts.
  */
-import { notImplemented } from "../not-implemented.ts";
+import { resolvePaths } from "../../config/paths.ts";
+import { DaguError, UsageError } from "../../core/errors.ts";
+import { findRun, dagNameFromArg } from "../../runs/run-lookup.ts";
+import { FileRunStore } from "../../store/file-run-store.ts";
+import { defineCommand, globalFlags } from "../command.ts";
+import { renderRunTree } from "../run-tree.ts";
 
-// Dagu's long help, verbatim (trailing spaces dropped).
+// Dagu's long help, verbatim (trailing spaces dropped), plus our --format.
 const description = `Show real-time status information for a specified DAG-run instance.
 
 This command retrieves and displays the current execution status of a DAG-run,
@@ -21,6 +27,29 @@ Example:
   dagu status --run-id=abc123 my_dag
   dagu status my_dag  # Shows status of the most recent DAG-run`;
 
-export default notImplemented("status", "dagu status [flags] <DAG name>", description, {
-  "run-id": { type: "string", short: "r", description: "dag-run ID for checking the status of a dag-run" },
+export default defineCommand({
+  name: "status",
+  usage: "dagu status [flags] <DAG name>",
+  description,
+  flags: {
+    ...globalFlags,
+    "run-id": { type: "string", short: "r", description: "dag-run ID for checking the status of a dag-run" },
+    format: { type: "string", description: "Output format: tree (Dagu's summary) or json (the run record)", defaultText: '"tree"' },
+  },
+  async run({ flags, args }) {
+    if (args.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
+    const format = flags.format ?? "tree";
+    if (format !== "tree" && format !== "json") throw new UsageError(`invalid --format "${format}": use tree or json`);
+    const paths = resolvePaths(flags["dagu-home"]);
+    const name = dagNameFromArg(args[0] as string, paths.dagsDir);
+    const store = new FileRunStore(paths.dagRunsDir, paths.logDir);
+    const found = findRun(store, name, { procDir: paths.procDir, ...(flags["run-id"] ? { runId: flags["run-id"] } : {}) });
+    if (found.kind === "none") throw new DaguError(found.reason);
+    if (format === "json") {
+      process.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`);
+      return 0;
+    }
+    process.stdout.write(renderRunTree(found.record, { color: process.stdout.isTTY === true }));
+    return 0;
+  },
 });
