@@ -57,10 +57,12 @@ export interface RunResult {
 /** Prefix that marks the documented cycle divergence. */
 export const cyclePrefix = "divergent-cycle-";
 /**
- * Prefix of files Dagu 1.30.2 rejects because of a plain bug that we fix and document
- * (integer `backoff: 2`, a UTF-8 byte-order mark): the reference says invalid, we say valid.
+ * Files where Dagu 1.30.2's verdict comes from a plain bug that we fix and document (see
+ * tests/fixtures/validate/README.md): `div-accept-` the reference rejects and we accept,
+ * `div-reject-` the reference accepts and we reject.
  */
-export const acceptPrefix = "divergent-accept-";
+export const acceptPrefix = "div-accept-";
+export const rejectPrefix = "div-reject-";
 
 const isYaml = (name: string): boolean => name.endsWith(".yaml") || name.endsWith(".yml");
 
@@ -165,6 +167,7 @@ export async function refVerdict(refTool: string, abs: string): Promise<Verdict>
   const base: Verdict = { valid, ref: valid ? "" : summarizeRef(r, abs) };
   if (basename(abs).startsWith(cyclePrefix)) return { ...base, ourVerdict: false, divergence: "cycle" };
   if (basename(abs).startsWith(acceptPrefix)) return { ...base, ourVerdict: true, divergence: "reference bug" };
+  if (basename(abs).startsWith(rejectPrefix)) return { ...base, ourVerdict: false, divergence: "reference bug" };
   return base;
 }
 
@@ -175,6 +178,7 @@ export function namedVerdict(abs: string): boolean | undefined {
   if (b.startsWith("invalid-")) return false;
   if (b.startsWith(cyclePrefix)) return true; // the reference accepts cycles
   if (b.startsWith(acceptPrefix)) return false; // the reference rejects these by mistake
+  if (b.startsWith(rejectPrefix)) return true; // the reference accepts these by mistake
   return undefined;
 }
 

@@ -31,11 +31,19 @@ export interface ParsedCron {
 
 export type CronResult = { readonly ok: true; readonly value: ParsedCron } | { readonly ok: false; readonly error: string };
 
+/** Go's unicode.IsSpace, which robfig/cron splits fields on (it includes NEL, U+0085). */
+const goSpace = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/**
+ * Whether Go's time.LoadLocation accepts the zone: IANA names, case-sensitive (Intl alone
+ * would accept "asia/tokyo"; Go does not), plus "UTC" and "Local".
+ */
 export function isValidTimeZone(zone: string): boolean {
   if (zone === "Local" || zone === "UTC" || zone === "") return true;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    // Intl folds case; a name that only matches after folding is not a zone file name.
+    return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
   } catch {
     return false;
   }
@@ -62,7 +70,8 @@ function checkRange(expr: string, f: FieldBounds): string | undefined {
   const bounds = range.split("-");
   let start: number;
   let end: number;
-  const star = range === "*" || range === "?";
+  // robfig looks only at the text before the first '-': `*-5` is a full-span star.
+  const star = bounds[0] === "*" || bounds[0] === "?";
   if (star) {
     start = f.min;
     end = f.max;
@@ -97,18 +106,19 @@ export function parseCron(expression: string): CronResult {
   let timezone: string | undefined;
   const tz = /^(CRON_TZ|TZ)=/.exec(spec);
   if (tz) {
-    const space = spec.search(/\s/);
+    const space = spec.indexOf(" ");
     if (space < 0) return { ok: false, error: `missing time zone expression after ${tz[1]}` };
     timezone = spec.slice(tz[0].length, space);
     if (!isValidTimeZone(timezone)) return { ok: false, error: `provided bad location ${timezone}: unknown time zone ${timezone}` };
     spec = spec.slice(space).trim();
   }
   if (spec.startsWith("@")) return { ok: false, error: `parser does not accept descriptors: ${spec}` };
-  const parts = spec.split(/\s+/).filter((p) => p !== "");
+  const parts = spec.split(goSpace).filter((p) => p !== "");
   if (parts.length !== fields.length) return { ok: false, error: `expected exactly 5 fields, found ${parts.length}: [${parts.join(" ")}]` };
   for (let i = 0; i < parts.length; i++) {
     const f = fields[i] as FieldBounds;
-    for (const item of (parts[i] as string).split(",")) {
+    // Empty list items (`1,,2`, a lone `,`) are dropped, as strings.FieldsFunc does.
+    for (const item of (parts[i] as string).split(",").filter((x) => x !== "")) {
       const err = checkRange(item, f);
       if (err) return { ok: false, error: err };
     }

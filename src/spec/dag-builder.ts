@@ -94,7 +94,8 @@ function parsePort(r: MapReader, key: string): string {
   const n = r.get(key);
   if (n === undefined) return "";
   if (n.kind === "scalar" && typeof n.value === "string") return n.value;
-  if (n.kind === "scalar" && typeof n.value === "number" && Number.isInteger(n.value)) return String(n.value);
+  // Dagu's YAML reader gives negative integers a type its port parser rejects; floats pass.
+  if (n.kind === "scalar" && typeof n.value === "number" && Number.isInteger(n.value) && (n.value >= 0 || n.isFloat)) return String(n.value);
   r.error(key, `port must be a string or an integer, got ${describe(n)}`);
   return "";
 }

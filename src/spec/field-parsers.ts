@@ -7,6 +7,7 @@
 import type { Condition, Container, ContinueOn, OutputSpec, PullPolicy, RepeatMode, RepeatPolicy, RetryPolicy } from "../core/dag.ts";
 import { splitCommand } from "./command-line.ts";
 import { describe, type IssueList, isNull, join, MapReader, readInt } from "./node-reader.ts";
+import { weakBool, weakField, weakString, weakStringList } from "./weak-decode.ts";
 import { goString, type YMap, type YNode } from "./yaml-nodes.ts";
 
 const scalarText = (n: YNode): string => (n.kind === "scalar" && typeof n.value === "string" ? n.value : goString(n));
@@ -264,24 +265,7 @@ export function parseOutput(node: YNode | undefined, path: string, issues: Issue
   return undefined;
 }
 
-const containerKeys = [
-  "exec", "name", "image", "pullPolicy", "env", "volumes", "user", "workingDir", "workDir", "platform",
-  "ports", "network", "keepContainer", "startup", "command", "waitFor", "logPattern", "restartPolicy",
-] as const;
-
 const execIncompatible = ["name", "pullPolicy", "volumes", "ports", "network", "platform", "startup", "command", "waitFor", "logPattern", "restartPolicy"];
-
-/** Weakly typed, like Dagu's container decoding: scalars become strings, one string becomes a list. */
-function weakString(n: YNode | undefined): string | undefined {
-  if (n === undefined || isNull(n)) return undefined;
-  return n.kind === "scalar" ? String(n.value) : undefined;
-}
-
-function weakList(n: YNode | undefined): string[] {
-  if (n === undefined || isNull(n)) return [];
-  if (n.kind === "seq") return n.items.map(scalarText);
-  return n.kind === "scalar" ? [String(n.value)] : [];
-}
 
 function parsePullPolicy(n: YNode | undefined, path: string, issues: IssueList): PullPolicy {
   if (n === undefined || isNull(n)) return "missing";
@@ -313,11 +297,31 @@ export function parseContainer(node: YNode | undefined, path: string, issues: Is
     issues.add(node.pos, path, `must be a container name or a map, got ${describe(node)}`);
     return undefined;
   }
-  // Dagu ignores unknown keys here (its decoder does not check them), so we do too.
-  const get = (k: string): YNode | undefined => node.entries.find((e) => e.key.toLowerCase() === k.toLowerCase())?.value;
-  const s = (k: (typeof containerKeys)[number]): string | undefined => weakString(get(k));
+  // Dagu decodes this map weakly and ignores unknown keys, so we do too.
+  const before = issues.size;
+  const s = (k: string): string | undefined => weakString(weakField(node, k), join(path, k), issues);
+  const list = (k: string): string[] => weakStringList(weakField(node, k), join(path, k), issues);
   const exec = s("exec")?.trim();
   const image = s("image");
+  const fields = {
+    name: s("name")?.trim(),
+    user: s("user"),
+    workingDir: s("workDir") || s("workingDir"),
+    platform: s("platform"),
+    network: s("network"),
+    startup: s("startup")?.trim().toLowerCase(),
+    waitFor: s("waitFor")?.trim().toLowerCase(),
+    logPattern: s("logPattern"),
+    restartPolicy: s("restartPolicy")?.trim(),
+  };
+  const volumes = list("volumes");
+  const ports = list("ports");
+  const command = list("command");
+  const keepContainer = weakBool(weakField(node, "keepContainer"), join(path, "keepContainer"), issues);
+  const envNode = weakField(node, "env");
+  // Anything but a map or a list is ignored here, as Dagu's env loader does.
+  const env = envNode && (envNode.kind === "map" || envNode.kind === "seq") ? (parseEnv(envNode, join(path, "env"), issues) ?? []) : [];
+  if (issues.size > before) return undefined;
   if (exec && image) {
     issues.add(node.pos, path, "'exec' and 'image' are mutually exclusive");
     return undefined;
@@ -326,15 +330,11 @@ export function parseContainer(node: YNode | undefined, path: string, issues: Is
     issues.add(node.pos, path, "either 'exec' or 'image' must be specified");
     return undefined;
   }
-  const envNode = get("env");
-  const env = parseEnv(envNode, join(path, "env"), issues) ?? [];
-  const workingDir = s("workDir") || s("workingDir");
-  const keep = get("keepContainer");
-  const keepContainer = keep?.kind === "scalar" && (keep.value === true || keep.value === "true" || keep.value === 1);
+  const opt = (k: string, v: string | undefined): Record<string, string> => (v ? { [k]: v } : {});
   if (exec) {
     const present = (k: string): boolean => {
-      const n = get(k);
-      return n !== undefined && !isNull(n) && !(n.kind === "seq" && n.items.length === 0) && !(n.kind === "scalar" && n.value === "");
+      const n = weakField(node, k);
+      return n !== undefined && !(n.kind === "seq" && n.items.length === 0) && !(n.kind === "scalar" && n.value === "");
     };
     const bad = execIncompatible.filter(present);
     if (keepContainer) bad.push("keepContainer");
@@ -342,25 +342,16 @@ export function parseContainer(node: YNode | undefined, path: string, issues: Is
       issues.add(node.pos, path, `fields [${bad.join(" ")}] cannot be used with 'exec'`);
       return undefined;
     }
-    return { ...empty, exec, env, ...(s("user") ? { user: s("user") } : {}), ...(workingDir ? { workingDir } : {}) };
+    return { ...empty, exec, env, ...opt("user", fields.user), ...opt("workingDir", fields.workingDir) };
   }
-  const opt = (k: string, v: string | undefined): Record<string, string> => (v ? { [k]: v } : {});
   return {
     image,
-    pullPolicy: parsePullPolicy(get("pullPolicy"), join(path, "pullPolicy"), issues),
+    pullPolicy: parsePullPolicy(weakField(node, "pullPolicy"), join(path, "pullPolicy"), issues),
     env,
-    volumes: weakList(get("volumes")),
-    ports: weakList(get("ports")),
+    volumes,
+    ports,
     keepContainer,
-    command: weakList(get("command")),
-    ...opt("name", s("name")?.trim()),
-    ...opt("user", s("user")),
-    ...opt("workingDir", workingDir),
-    ...opt("platform", s("platform")),
-    ...opt("network", s("network")),
-    ...opt("startup", s("startup")?.trim().toLowerCase()),
-    ...opt("waitFor", s("waitFor")?.trim().toLowerCase()),
-    ...opt("logPattern", s("logPattern")),
-    ...opt("restartPolicy", s("restartPolicy")?.trim()),
+    command,
+    ...Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== "")),
   };
 }

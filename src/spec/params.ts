@@ -31,8 +31,8 @@ export function parseParamNode(node: YNode): ParamParseResult {
     case "map": {
       // `{schema: file, values: {...}}` declares a JSON schema; only `values` are params.
       const schemaNode = node.entries.find((e) => e.key === "schema")?.value;
-      if (!schemaNode) return { ok: true, params: fromMap(node) };
-      if (schemaNode.kind !== "scalar" || typeof schemaNode.value !== "string") return { ok: false, error: "params.schema must be a file path or URL", node: schemaNode };
+      // Only a string `schema` declares a schema; otherwise the map is ordinary named params.
+      if (!schemaNode || schemaNode.kind !== "scalar" || typeof schemaNode.value !== "string") return { ok: true, params: fromMap(node) };
       const schema = schemaNode.value;
       const values = node.entries.find((e) => e.key === "values")?.value;
       if (!values || (values.kind === "scalar" && values.value === null)) return { ok: true, params: [], schema };

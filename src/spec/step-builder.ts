@@ -23,6 +23,7 @@ import { parseLlm } from "./llm-spec.ts";
 import { describe, type IssueList, join, MapReader } from "./node-reader.ts";
 import { escapeParams } from "../core/param-syntax.ts";
 import { parseParamNode } from "./params.ts";
+import { weakField, weakString, weakStringList } from "./weak-decode.ts";
 import { toPlain, type YMap, type YNode } from "./yaml-nodes.ts";
 
 export const stepKeys = [
@@ -180,7 +181,7 @@ function parseLegacyExecutor(r: MapReader): { type?: string; config: Record<stri
       else r.issues.add(e.value.pos, join(r.at("executor"), "type"), "executor.type value must be a string");
     } else if (e.key === "config") {
       if (e.value.kind === "map") config = toPlain(e.value) as Record<string, ConfigValue>;
-      else if (!(e.value.kind === "scalar" && e.value.value === null)) r.issues.add(e.value.pos, join(r.at("executor"), "config"), "executor.config value must be a map");
+      else r.issues.add(e.value.pos, join(r.at("executor"), "config"), "executor.config value must be a map");
     } else r.issues.add(e.keyPos, join(r.at("executor"), e.key), `executor has invalid key "${e.key}" (expected type, config)`);
   }
   return type === undefined ? { config } : { type, config };
@@ -302,7 +303,7 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, opts: Step
   if (caps.llm && llm) {
     if (!llm.provider) r.error("llm", "llm.provider is required (set at DAG or step level)");
     if (!llm.model) r.error("llm", "llm.model is required (set at DAG or step level)");
-    if (messages.length === 0 && !r.has("messages")) issues.add(node.pos, r.at("messages"), "at least one message is required");
+    if (messages.length === 0) issues.add(node.pos, r.at("messages"), "at least one message is required");
   }
   if (stdout !== "" && stdout === stderr) {
     r.error("stderr", `stdout and stderr cannot point to the same file "${stdout}"; use 'logOutput: merged' instead`);
@@ -353,19 +354,21 @@ function checkListStep(step: Step, r: MapReader, configNode: YNode): void {
   if (type === "archive" && (step.commands[0]?.command.trim() ?? "") === "") {
     r.issues.add(r.node.pos, r.at("command"), "archive step requires a command (create, extract or list)");
   }
-  if (type === "hitl") checkHitlConfig(step.executor.config, configNode, r.at("config"), r.issues);
+  if (type === "hitl") checkHitlConfig(configNode, r.at("config"), r.issues);
   const { parallel } = step;
   if (parallel) {
     if (!step.subDag) r.error("parallel", "parallel execution is only supported for sub-DAGs (the step must have 'call')");
     if (parallel.maxConcurrent <= 0) r.error("parallel", "maxConcurrent must be greater than 0");
-    if (parallel.items.length === 0 && parallel.variable === undefined) r.error("parallel", "parallel must have either items or a variable reference");
+    if (parallel.items.length === 0 && !parallel.variable) r.error("parallel", "parallel must have either items or a variable reference");
   }
 }
 
-function checkHitlConfig(config: Readonly<Record<string, ConfigValue>>, node: YNode, path: string, issues: IssueList): void {
-  const list = (v: ConfigValue | undefined): string[] => (Array.isArray(v) ? v.map((x) => String(x)) : []);
-  const input = list(config.input);
-  for (const req of list(config.required)) {
-    if (!input.includes(req)) issues.add(node.pos, join(path, "required"), `required field "${req}" is not in input list`);
+/** The hitl config, decoded weakly as Dagu does: every `required` name must be an `input`. */
+function checkHitlConfig(configNode: YNode, path: string, issues: IssueList): void {
+  if (configNode.kind !== "map") return;
+  weakString(weakField(configNode, "prompt"), join(path, "prompt"), issues);
+  const input = weakStringList(weakField(configNode, "input"), join(path, "input"), issues);
+  for (const req of weakStringList(weakField(configNode, "required"), join(path, "required"), issues)) {
+    if (!input.includes(req)) issues.add(configNode.pos, join(path, "required"), `required field "${req}" is not in input list`);
   }
 }

@@ -77,7 +77,8 @@ describe("validate corpus bookkeeping", () => {
       if (b.startsWith("valid-")) return !v.valid;
       if (b.startsWith("invalid-")) return v.valid;
       if (b.startsWith("divergent-cycle-")) return v.ourVerdict !== false || v.divergence !== "cycle";
-      if (b.startsWith("divergent-accept-")) return v.valid || v.ourVerdict !== true;
+      if (b.startsWith("div-accept-")) return v.valid || v.ourVerdict !== true;
+      if (b.startsWith("div-reject-")) return !v.valid || v.ourVerdict !== false;
       return false;
     });
     expect(wrong.map(fixtureKey)).toEqual([]);
