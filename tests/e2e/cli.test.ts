@@ -27,7 +27,7 @@ const helpPaths = [...daguCommands, "migrate history"];
  */
 const stubs = [
   "cleanup", "coordinator", "dequeue", "enqueue", "exec", "migrate history", "restart", "retry",
-  "scheduler", "server", "start", "start-all", "stop", "worker",
+  "scheduler", "server", "start-all", "stop", "worker",
 ];
 
 
@@ -176,10 +176,10 @@ describe("errors and stubs", () => {
   });
 
   test("stubs still parse their flags: a bad flag is a usage error (1), not 'not implemented'", () => {
-    const r = dagu("start", "--bogus", "x.yaml");
+    const r = dagu("retry", "--bogus", "x.yaml");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown flag: --bogus");
-    const ok = dagu("start", "-N", "n", "--run-id=r", "x.yaml", "--", "P1=foo");
+    const ok = dagu("retry", "--run-id=r", "--step", "s", "x.yaml");
     expect(ok.code).toBe(2);
   });
 
