@@ -16,7 +16,8 @@ beforeAll(() => {
     `type: graph
 params: "pos DAY=today K=default"
 env:
-  - OUT_DIR: /data/\${DAY}
+  - BASE: /data
+  - OUT_DIR: \${BASE}/out
   - STAMP: "\`echo computed\`"
 steps:
   - name: extract
@@ -45,10 +46,10 @@ test("prints params, env and the plan by levels with substituted commands", () =
   expect(out).toContain("$1 = P");
   expect(out).toContain("DAY = 2026-01-01");
   expect(out).toContain("K = given");
-  expect(out).toContain("OUT_DIR = /data/2026-01-01");
+  expect(out).toContain("OUT_DIR = /data/out");
   expect(out).toContain("STAMP = computed");
   expect(out).toContain("Plan: 3 steps in 2 levels");
-  expect(out).toMatch(/Level 1:\n {4}extract: echo extract 2026-01-01 given P > \/data\/2026-01-01\/x\n {4}touch: touch /);
+  expect(out).toMatch(/Level 1:\n {4}extract: echo extract 2026-01-01 given P > \/data\/out\/x\n {4}touch: touch /);
   expect(out).toMatch(/Level 2:\n {4}load: echo load computed {2}\(after extract, touch\)/);
   expect(out).toContain("onExit: echo done");
   // Nothing ran and nothing was recorded.
