@@ -1,11 +1,25 @@
 /**
  * @module cli/commands/exec
- * `dagu exec`: Run a one-off command as a DAG-run.
- * Not implemented yet: help text and flags match Dagu 1.30.2, so scripts written for Dagu
- * parse the same way and get a clear "not implemented" exit (code 2).
+ * `dagu exec [flags] -- cmd args…`: run one command as a recorded DAG run (`exec-<cmd>`), with
+ * env, dotenv, working dir, shell and base config like a DAG file.
  */
+import { existsSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { DaguError, SpecError, UsageError } from "../../core/errors.ts";
+import { parseDagText } from "../../spec/loader.ts";
+import { defineCommand, globalFlags } from "../command.ts";
 import { nameFlag, newRunIdFlag } from "../common-flags.ts";
-import { notImplemented } from "../not-implemented.ts";
+import { cliRunContext, runInForeground } from "../run-context.ts";
+
+/** Quote one argv word for `sh -c`. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/** `exec-<program>`, file-safe and at most 40 characters, as Dagu names exec runs. */
+function defaultExecName(command: string): string {
+  return `exec-${basename(command).replace(/[^A-Za-z0-9_.-]/g, "_")}`.slice(0, 40);
+}
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Execute a one-off command as a DAG run without creating a DAG YAML file.
@@ -15,7 +29,12 @@ Examples:
   dagu exec --env FOO=bar -- sh -c 'echo $FOO'
   dagu exec --worker-label role=batch -- python remote_script.py`;
 
-export default notImplemented("exec", "dagu exec [flags] -- <command> [args...]", description, {
+export default defineCommand({
+  name: "exec",
+  usage: "dagu exec [flags] -- <command> [args...]",
+  description,
+  flags: {
+    ...globalFlags,
   base: { type: "string", description: "Path to a base DAG YAML whose defaults are applied before inline overrides" },
   dotenv: { type: "stringArray", description: "Path to a dotenv file to load before execution; repeatable" },
   env: { type: "stringArray", short: "E", description: "Environment variable (KEY=VALUE) to include in the run; repeatable" },
@@ -26,5 +45,32 @@ export default notImplemented("exec", "dagu exec [flags] -- <command> [args...]"
   "worker-label": {
     type: "stringArray",
     description: "Worker label selector (key=value) for distributed execution; repeatable",
+  },
+  },
+  async run({ flags, rest }) {
+    const [command] = rest;
+    if (command === undefined) throw new UsageError("a command is required after --");
+    const workingDir = resolve(flags.workdir ?? process.cwd());
+    if (!existsSync(workingDir) || !statSync(workingDir).isDirectory()) throw new DaguError(`working directory "${workingDir}" not found`);
+    for (const e of flags.env) if (!e.includes("=") || e.startsWith("=")) throw new UsageError(`invalid --env value "${e}": expected KEY=VALUE`);
+    const dotenv = flags.dotenv.filter((d) => d.trim() !== "").map((d) => resolve(d));
+    for (const d of dotenv) if (!existsSync(d)) throw new DaguError(`dotenv file "${d}" not found`);
+    if (flags["worker-label"].length > 0) throw new DaguError("--worker-label needs the coordinator/worker mode, which this build does not have yet");
+    const name = flags.name?.trim() || defaultExecName(command);
+    // Built as a DAG document so it gets every check a DAG file gets.
+    const doc = {
+      name,
+      workingDir,
+      ...(flags.shell ? { shell: flags.shell } : {}),
+      ...(flags.env.length > 0 ? { env: flags.env } : {}),
+      ...(dotenv.length > 0 ? { dotenv } : {}),
+      steps: [{ name: "main", command: rest.map(shellQuote).join(" ") }],
+    };
+    const ctx = cliRunContext(flags["dagu-home"]);
+    const base = flags.base ? resolve(flags.base) : ctx.paths.baseConfig;
+    if (flags.base && !existsSync(base)) throw new DaguError(`base DAG file "${flags.base}" not found`);
+    const parsed = parseDagText(JSON.stringify(doc), "", { baseConfig: base, shownAs: "exec" });
+    if (!parsed.dag) throw new SpecError(parsed.issues);
+    return runInForeground(ctx, { dag: parsed.dag, runId: flags["run-id"] ?? Bun.randomUUIDv7(), paramOverrides: [], quiet: flags.quiet });
   },
 });

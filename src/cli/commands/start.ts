@@ -5,16 +5,12 @@
  * partially succeeded, as Dagu does. SIGTERM/SIGINT stop the run: steps get their stop
  * signal, handlers run, the run is recorded aborted.
  */
-import { resolvePaths } from "../../config/paths.ts";
 import { DaguError, UsageError } from "../../core/errors.ts";
-import { RunStatus } from "../../core/status.ts";
-import { runDag } from "../../engine/run-dag.ts";
 import { loadDag } from "../../spec/loader.ts";
-import { FileRunStore } from "../../store/file-run-store.ts";
 import { RunExistsError } from "../../store/run-store.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramsFlag, workerIdFlag } from "../common-flags.ts";
-import { renderRunTree } from "../run-tree.ts";
+import { cliRunContext, runInForeground } from "../run-context.ts";
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Begin execution of a DAG-run based on the specified DAG definition.
@@ -32,11 +28,6 @@ Examples:
 This command parses the DAG definition, resolves parameters, and initiates the DAG-run execution.`;
 
 const runIdPattern = /^[A-Za-z0-9_-]{1,63}$/;
-
-/** Exit code of `dagu start` for a final run status, as in Dagu. */
-export function exitCodeFor(status: RunStatus): number {
-  return status === RunStatus.Failed || status === RunStatus.PartiallySucceeded || status === RunStatus.Rejected ? 1 : 0;
-}
 
 export default defineCommand({
   name: "start",
@@ -58,33 +49,16 @@ export default defineCommand({
     if (file === undefined) throw new UsageError("requires at least 1 arg(s), only received 0");
     const runId = flags["run-id"] ?? Bun.randomUUIDv7();
     if (!runIdPattern.test(runId)) throw new UsageError(`invalid run ID "${runId}": use letters, digits, '-' and '_' (at most 63)`);
-    const paths = resolvePaths(flags["dagu-home"]);
+    const ctx = cliRunContext(flags["dagu-home"]);
+    const { paths } = ctx;
     let dag = loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
-    const store = new FileRunStore(paths.dagRunsDir, paths.logDir);
-    const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
     try {
-      const record = await runDag({
-        dag,
-        runId,
-        store,
-        paths,
-        paramOverrides: [...(flags.params ? [flags.params] : []), ...rest],
-        processEnv: process.env,
-        stop: stop.signal,
-      });
-      if (!flags.quiet) process.stdout.write(renderRunTree(record, { color: process.stdout.isTTY === true }));
-      return exitCodeFor(record.status);
+      return await runInForeground(ctx, { dag, runId, paramOverrides: [...(flags.params ? [flags.params] : []), ...rest], quiet: flags.quiet });
     } catch (e) {
       if (e instanceof RunExistsError) throw new DaguError(e.message);
       throw e;
-    } finally {
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
     }
   },
 });

@@ -1,0 +1,62 @@
+/**
+ * @module cli/run-context
+ * What the run commands share: paths from DAGU_HOME, the run store, and running a DAG in
+ * this process with Ctrl-C / SIGTERM wired to a graceful stop and Dagu's tree summary printed.
+ */
+import { type DaguPaths, resolvePaths } from "../config/paths.ts";
+import type { Dag } from "../core/dag.ts";
+import type { RunRecord } from "../core/run-record.ts";
+import { RunStatus } from "../core/status.ts";
+import { type ResumeFrom, runDag } from "../engine/run-dag.ts";
+import { FileRunStore } from "../store/file-run-store.ts";
+import type { RunStore } from "../store/run-store.ts";
+import { renderRunTree } from "./run-tree.ts";
+
+export interface CliRunContext {
+  readonly paths: DaguPaths;
+  readonly store: RunStore;
+}
+
+export function cliRunContext(daguHome: string | undefined): CliRunContext {
+  const paths = resolvePaths(daguHome);
+  return { paths, store: new FileRunStore(paths.dagRunsDir, paths.logDir) };
+}
+
+/** Exit code for a final run status, as `dagu start` has it. */
+export function exitCodeFor(status: RunStatus): number {
+  return status === RunStatus.Failed || status === RunStatus.PartiallySucceeded || status === RunStatus.Rejected ? 1 : 0;
+}
+
+export interface ForegroundRun {
+  readonly dag: Dag;
+  readonly runId: string;
+  readonly paramOverrides: readonly string[];
+  readonly quiet: boolean;
+  readonly resume?: ResumeFrom;
+}
+
+/** Run in the foreground; returns the process exit code. */
+export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  let record: RunRecord;
+  try {
+    record = await runDag({
+      dag: run.dag,
+      runId: run.runId,
+      store: ctx.store,
+      paths: ctx.paths,
+      paramOverrides: run.paramOverrides,
+      processEnv: process.env,
+      stop: stop.signal,
+      ...(run.resume ? { resume: run.resume } : {}),
+    });
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+  if (!run.quiet) process.stdout.write(renderRunTree(record, { color: process.stdout.isTTY === true }));
+  return exitCodeFor(record.status);
+}
