@@ -6,7 +6,7 @@
 import { type DaguPaths, resolvePaths } from "../config/paths.ts";
 import type { Dag } from "../core/dag.ts";
 import type { RunRecord } from "../core/run-record.ts";
-import { RunStatus } from "../core/status.ts";
+import { NodeStatus, nodeStatusName, RunStatus, titleCase } from "../core/status.ts";
 import { type ResumeFrom, runDag } from "../engine/run-dag.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
 import type { RunStore } from "../store/run-store.ts";
@@ -35,6 +35,22 @@ export interface ForegroundRun {
   readonly resume?: ResumeFrom;
 }
 
+/**
+ * Live progress on a terminal: one line per step state change, before the final summary.
+ * Snapshots are already coalesced by the engine, so this never floods the terminal.
+ */
+function progressPrinter(): (r: RunRecord) => void {
+  const seen = new Map<string, NodeStatus>();
+  return (r) => {
+    for (const n of r.nodes) {
+      if (seen.get(n.step.name) === n.status) continue;
+      seen.set(n.step.name, n.status);
+      if (n.status === NodeStatus.NotStarted) continue;
+      process.stdout.write(`\x1b[2m${new Date().toISOString().slice(11, 19)}\x1b[0m ${n.step.name} ${titleCase(nodeStatusName(n.status))}${n.error && n.status !== NodeStatus.Running ? `: ${n.error}` : ""}\n`);
+    }
+  };
+}
+
 /** Run in the foreground; returns the process exit code. */
 export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): Promise<number> {
   const stop = new AbortController();
@@ -52,11 +68,13 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
       processEnv: process.env,
       stop: stop.signal,
       ...(run.resume ? { resume: run.resume } : {}),
+      ...(!run.quiet && process.stdout.isTTY ? { onSnapshot: progressPrinter() } : {}),
     });
   } finally {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }
+  if (!run.quiet && process.stdout.isTTY) process.stdout.write("\n");
   if (!run.quiet) process.stdout.write(renderRunTree(record, { color: process.stdout.isTTY === true }));
   return exitCodeFor(record.status);
 }
