@@ -16,7 +16,7 @@ import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/st
 import { executorFor } from "../executors/registry.ts";
 import { ProcHeartbeat } from "../store/proc-file.ts";
 import { procFile, stepLogBase } from "../store/run-layout.ts";
-import type { AttemptWriter, RunStore } from "../store/run-store.ts";
+import type { AttemptWriter, RunStore, StoredRun } from "../store/run-store.ts";
 import { substituteCommands } from "../values/command-substitution.ts";
 import { resolveDagValues, type ResolvedValues } from "../values/dag-values.ts";
 import { parseDotenv } from "../values/dotenv.ts";
@@ -41,7 +41,19 @@ export interface RunDagOptions {
   readonly onSnapshot?: (record: RunRecord) => void;
   readonly root?: DagRunRef;
   readonly parent?: DagRunRef;
+  /** Retry: a new attempt of this stored run, keeping what the previous attempt finished. */
+  readonly resume?: ResumeFrom;
 }
+
+export interface ResumeFrom {
+  readonly run: StoredRun;
+  readonly previous: RunRecord;
+  /** Re-run only this step (`dagu retry --step`); its dependents keep their state. */
+  readonly step?: string;
+}
+
+/** Step states a retry runs again; everything else is kept from the previous attempt. */
+const rerunStates: ReadonlySet<NodeStatus> = new Set([NodeStatus.Failed, NodeStatus.Aborted, NodeStatus.NotStarted, NodeStatus.Running]);
 
 const handlerKey: Readonly<Record<HandlerKind, HandlerRecordKey>> = {
   init: "onInit",
@@ -283,7 +295,11 @@ class Run {
   // ---- the loop ----------------------------------------------------------------------
 
   async runSteps(): Promise<void> {
-    const ready: NodeState[] = this.nodes.filter((n) => n.status === NodeStatus.NotStarted && this.isReady(n));
+    const only = this.opts.resume?.step;
+    const ready: NodeState[] =
+      only !== undefined
+        ? this.nodes.filter((n) => n.name === only)
+        : this.nodes.filter((n) => n.status === NodeStatus.NotStarted && this.isReady(n));
     const done: NodeState[] = [];
     const max = this.dag.maxActiveSteps;
     const delayMs = this.dag.delaySec * 1000;
@@ -326,7 +342,8 @@ class Run {
         const n = done.shift() as NodeState;
         launched.delete(n);
         this.changed();
-        if (this.canceled) continue;
+        // `retry --step` runs that one step; its dependents keep their previous state.
+        if (this.canceled || this.opts.resume?.step !== undefined) continue;
         // Settle dependents; a dependent that becomes aborted/skipped passes that on.
         const queue = [n];
         while (queue.length > 0) {
@@ -393,7 +410,10 @@ class Run {
     }
   }
 
-  async executeNode(n: NodeState, handlerExtra: Record<string, string> = {}, allOutputs = false): Promise<void> {
+  /** Run one step; `handler` steps see every output and run even after a stop or timeout. */
+  async executeNode(n: NodeState, handler?: { readonly extraEnv: Record<string, string> }): Promise<void> {
+    const handlerExtra = handler?.extraEnv ?? {};
+    const allOutputs = handler !== undefined;
     const step = n.step;
     n.startedAt = formatTime(new Date());
     this.log.write("INFO", "Step started", { step: n.name });
@@ -426,7 +446,7 @@ class Run {
       const stdoutTee = step.stdout ? openSync(resolve(workingDir, expandVariables(step.stdout, envLookup)), "a") : undefined;
       const stderrTee = step.stderr ? openSync(resolve(workingDir, expandVariables(step.stderr, envLookup)), "a") : undefined;
       try {
-        await this.attemptLoop(n, exec, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
+        await this.attemptLoop(n, exec, handler !== undefined, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
       } finally {
         if (stdoutTee !== undefined) closeSync(stdoutTee);
         if (stderrTee !== undefined) closeSync(stderrTee);
@@ -442,6 +462,7 @@ class Run {
   private async attemptLoop(
     n: NodeState,
     exec: Awaited<NonNullable<ReturnType<typeof executorFor>>>,
+    isHandler: boolean,
     io: {
       env: Record<string, string>;
       envLookup: VarLookup;
@@ -458,7 +479,7 @@ class Run {
     const step = n.step;
     const subst = (s: string): string => expandVariables(s, io.cmdLookup, this.stepRefs);
     for (;;) {
-      if (this.canceled) {
+      if (this.canceled && !isHandler) {
         n.status = NodeStatus.Aborted;
         return;
       }
@@ -472,7 +493,8 @@ class Run {
       n.setResolvedStep(resolved);
       const stepAbort = new AbortController();
       const onRunAbort = (): void => stepAbort.abort();
-      this.abortAll.signal.addEventListener("abort", onRunAbort, { once: true });
+      // Handlers are the cleanup after a stop or timeout: they are not killed by it.
+      if (!isHandler) this.abortAll.signal.addEventListener("abort", onRunAbort, { once: true });
       let stepTimedOut = false;
       const timer =
         step.timeoutSec > 0
@@ -512,7 +534,7 @@ class Run {
           this.lastError = n.error;
           return;
         }
-        if (this.dagTimedOut || this.canceled) {
+        if (!isHandler && (this.dagTimedOut || this.canceled)) {
           n.status = NodeStatus.Aborted;
           n.error = error;
           if (this.dagTimedOut) this.lastError = "context deadline exceeded";
@@ -536,7 +558,7 @@ class Run {
         } else this.lastError = error;
       }
       if (n.status !== NodeStatus.Aborted) n.doneCount++;
-      if (step.repeatPolicy && !this.canceled && (await this.shouldRepeat(n, result.ok, io))) {
+      if (step.repeatPolicy && !this.canceled && !isHandler && (await this.shouldRepeat(n, result.ok, io))) {
         if (this.lastError === n.error) this.lastError = undefined;
         n.status = NodeStatus.Running;
         const rp = step.repeatPolicy;
@@ -599,12 +621,35 @@ class Run {
     if (!n) return true;
     n.status = NodeStatus.Running;
     this.changed();
-    await this.executeNode(n, { DAG_RUN_STATUS: runStatusName(this.computeStatus()) }, true);
+    await this.executeNode(n, { extraEnv: { DAG_RUN_STATUS: runStatusName(this.computeStatus()) } });
     if (n.isFailed()) {
       this.lastError = n.error ?? `handler ${handlerStepName[kind]} failed`;
       return false;
     }
     return true;
+  }
+}
+
+/** Carry over the previous attempt's finished steps (status, times, logs, outputs). */
+function restoreFrom(run: Run, resume: ResumeFrom): void {
+  const previous = new Map(resume.previous.nodes.map((n) => [n.step.name, n] as const));
+  for (const n of run.nodes) {
+    const old = previous.get(n.name);
+    if (!old) continue;
+    const rerun = resume.step !== undefined ? n.name === resume.step : rerunStates.has(old.status);
+    if (rerun) continue;
+    n.status = old.status;
+    n.startedAt = old.startedAt;
+    n.finishedAt = old.finishedAt;
+    n.stdoutPath = old.stdout;
+    n.stderrPath = old.stderr;
+    n.exitCode = old.exitCode ?? 0;
+    n.doneCount = old.doneCount ?? 0;
+    if (old.error) n.error = old.error;
+    for (const [k, v] of Object.entries(old.outputVariables ?? {})) {
+      if (k.startsWith("DAGU_")) continue;
+      n.outputs.set(k, v.slice(v.indexOf("=") + 1));
+    }
   }
 }
 
@@ -629,7 +674,8 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const run = new Run(opts);
   const { dag, store, paths } = opts;
   run.startedAt = new Date();
-  run.attempt = store.createRun(dag.name, opts.runId, run.startedAt);
+  run.attempt = opts.resume ? store.createAttempt(opts.resume.run, run.startedAt) : store.createRun(dag.name, opts.runId, run.startedAt);
+  if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });
   const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, run.startedAt, opts.runId));
