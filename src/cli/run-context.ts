@@ -33,6 +33,7 @@ export interface ForegroundRun {
   readonly paramOverrides: readonly string[];
   readonly quiet: boolean;
   readonly resume?: ResumeFrom;
+  readonly generatedRunId?: boolean;
 }
 
 /**
@@ -68,6 +69,7 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
       processEnv: process.env,
       stop: stop.signal,
       ...(run.resume ? { resume: run.resume } : {}),
+      ...(run.generatedRunId ? { generatedRunId: true } : {}),
       ...(!run.quiet && process.stdout.isTTY ? { onSnapshot: progressPrinter() } : {}),
     });
   } finally {

@@ -53,15 +53,18 @@ export class NodeState {
   readonly outputs = new Map<string, string>();
   /** Cached `continueOn` verdict for a failed node (Dagu's DAGU_CONTINUE_ON.<step>). */
   continueVerdict: boolean | undefined;
-  private snapshot: StepSnapshot;
+  /** The step as recorded: built on first use, from the substituted step once it ran. */
+  private snapshot: StepSnapshot | undefined;
+  private ranAs: Step;
 
   constructor(readonly step: Step) {
-    this.snapshot = stepSnapshot(step);
+    this.ranAs = step;
   }
 
   /** Record the step as it ran (commands after substitution), as Dagu does. */
   setResolvedStep(step: Step): void {
-    this.snapshot = stepSnapshot(step);
+    this.ranAs = step;
+    this.snapshot = undefined;
   }
 
   get name(): string {
@@ -81,7 +84,7 @@ export class NodeState {
     for (const [k, v] of this.outputs) vars[k] = `${k}=${v}`;
     if (this.continueVerdict !== undefined) vars[`DAGU_CONTINUE_ON.${this.name}`] = `DAGU_CONTINUE_ON.${this.name}=${this.continueVerdict}`;
     return {
-      step: this.snapshot,
+      step: (this.snapshot ??= stepSnapshot(this.ranAs)),
       stdout: this.stdoutPath,
       stderr: this.stderrPath,
       startedAt: this.startedAt,

@@ -5,7 +5,7 @@
  * and DAG timeouts, stop, then the success/failure/abort handler and onExit. Every state
  * change is recorded through the RunStore (coalesced), the final snapshot durably.
  */
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
@@ -20,9 +20,10 @@ import type { AttemptWriter, RunStore, StoredRun } from "../store/run-store.ts";
 import { substituteCommands } from "../values/command-substitution.ts";
 import { resolveDagValues, type ResolvedValues } from "../values/dag-values.ts";
 import { parseDotenv } from "../values/dotenv.ts";
-import { chainLookup, expandVariables, type StepRefLookup, type VarLookup } from "../values/expand.ts";
+import { chainLookup, expandAll, expandVariables, type StepRefLookup, type VarLookup } from "../values/expand.ts";
 import { backoffMs } from "./backoff.ts";
 import { evalCondition, evalConditions, matchesPattern } from "./conditions.ts";
+import { LogSink } from "./log-sink.ts";
 import { NodeState } from "./node-state.ts";
 import { RunLog } from "./run-log.ts";
 import { defaultShell, inheritedEnv } from "./process-env.ts";
@@ -43,6 +44,8 @@ export interface RunDagOptions {
   readonly parent?: DagRunRef;
   /** Retry: a new attempt of this stored run, keeping what the previous attempt finished. */
   readonly resume?: ResumeFrom;
+  /** The run id was generated here (UUIDv7): no need to scan history for a clash. */
+  readonly generatedRunId?: boolean;
 }
 
 export interface ResumeFrom {
@@ -111,6 +114,8 @@ class Run {
   baseEnv: Record<string, string> = {};
   workingDir = "";
   dagShell: string[] = [];
+  /** Empty log files still being created off the main thread; awaited before the run ends. */
+  readonly pendingFiles: Promise<void>[] = [];
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
 
@@ -360,19 +365,29 @@ class Run {
 
   // ---- one step ------------------------------------------------------------------------
 
-  private openLogs(n: NodeState): { out: number; err: number; teeOut?: number; teeErr?: number; close: () => void } {
+  /**
+   * The step's log sinks. `stdout:`/`stderr:` copies are resolved as Dagu does: expanded
+   * against the invoking environment only, relative to the DAG's working dir.
+   */
+  private openLogs(n: NodeState): { out: LogSink; err: LogSink; close: () => void } {
+    const track = (p: Promise<void> | undefined): void => {
+      if (p) this.pendingFiles.push(p.catch(() => undefined));
+    };
     const base = stepLogBase(this.attempt.stepLogDir, n.name, new Date(), this.opts.runId);
     const merged = (n.step.logOutput ?? this.dag.logOutput) === "merged";
     n.stdoutPath = merged ? `${base}.log` : `${base}.out`;
     n.stderrPath = merged ? `${base}.log` : `${base}.err`;
-    const out = openSync(n.stdoutPath, "a");
-    const err = merged ? out : openSync(n.stderrPath, "a");
+    const copy = (p: string): string | undefined =>
+      p ? resolve(this.workingDir, expandAll(p, (k) => this.opts.processEnv[k])) : undefined;
+    const capture = n.step.output ? this.dag.maxOutputSize : 0;
+    const out = new LogSink(n.stdoutPath, copy(n.step.stdout), capture);
+    const err = merged ? out : new LogSink(n.stderrPath, copy(n.step.stderr), 0);
     return {
       out,
       err,
       close: () => {
-        closeSync(out);
-        if (err !== out) closeSync(err);
+        track(out.close());
+        if (err !== out) track(err.close());
       },
     };
   }
@@ -398,16 +413,6 @@ class Run {
       vars.set(key, value);
     }
     return env;
-  }
-
-  private readOutput(n: NodeState): string {
-    try {
-      const buf = readFileSync(n.stdoutPath);
-      const limit = this.dag.maxOutputSize;
-      return (buf.length > limit ? buf.subarray(0, limit) : buf).toString("utf8").trim();
-    } catch {
-      return "";
-    }
   }
 
   /** Run one step; `handler` steps see every output and run even after a stop or timeout. */
@@ -443,14 +448,7 @@ class Run {
         return;
       }
       const exec = await executor;
-      const stdoutTee = step.stdout ? openSync(resolve(workingDir, expandVariables(step.stdout, envLookup)), "a") : undefined;
-      const stderrTee = step.stderr ? openSync(resolve(workingDir, expandVariables(step.stderr, envLookup)), "a") : undefined;
-      try {
-        await this.attemptLoop(n, exec, handler !== undefined, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err, stdoutTee, stderrTee });
-      } finally {
-        if (stdoutTee !== undefined) closeSync(stdoutTee);
-        if (stderrTee !== undefined) closeSync(stderrTee);
-      }
+      await this.attemptLoop(n, exec, handler !== undefined, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err });
     } finally {
       logs.close();
       n.finishedAt = formatTime(new Date());
@@ -470,10 +468,8 @@ class Run {
       workingDir: string;
       shell: string[];
       fromStep: boolean;
-      out: number;
-      err: number;
-      stdoutTee: number | undefined;
-      stderrTee: number | undefined;
+      out: LogSink;
+      err: LogSink;
     },
   ): Promise<void> {
     const step = n.step;
@@ -485,6 +481,7 @@ class Run {
       }
       n.continueVerdict = undefined;
       n.error = undefined;
+      io.out.newAttempt();
       const resolved: Step = {
         ...step,
         commands: step.commands.map((c) => ({ ...c, cmdWithArgs: subst(c.cmdWithArgs), args: c.args.map(subst) })),
@@ -510,10 +507,8 @@ class Run {
         workingDir: io.workingDir,
         shell: io.shell,
         shellFromStep: io.fromStep,
-        stdoutFd: io.out,
-        stderrFd: io.err,
-        ...(io.stdoutTee !== undefined ? { teeStdoutFd: io.stdoutTee } : {}),
-        ...(io.stderrTee !== undefined ? { teeStderrFd: io.stderrTee } : {}),
+        stdout: io.out,
+        stderr: io.err,
         signal: stepAbort.signal,
         stopSignal: (step.signalOnStop ?? "SIGTERM") as NodeJS.Signals,
         killAfterMs: this.dag.maxCleanUpTimeSec * 1000,
@@ -522,7 +517,7 @@ class Run {
       this.abortAll.signal.removeEventListener("abort", onRunAbort);
       n.exitCode = result.ok ? 0 : result.exitCode;
       if (step.output) {
-        const value = this.readOutput(n);
+        const value = io.out.capturedText();
         n.outputs.set(step.output.name, value);
       }
       if (!result.ok) {
@@ -674,7 +669,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const run = new Run(opts);
   const { dag, store, paths } = opts;
   run.startedAt = new Date();
-  run.attempt = opts.resume ? store.createAttempt(opts.resume.run, run.startedAt) : store.createRun(dag.name, opts.runId, run.startedAt);
+  run.attempt = opts.resume ? store.createAttempt(opts.resume.run, run.startedAt) : store.createRun(dag.name, opts.runId, run.startedAt, { checkUnique: opts.generatedRunId !== true });
   if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });
@@ -740,6 +735,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       if (followUp) await run.runHandler(followUp);
       await run.runHandler("exit");
     }
+    await Promise.all(run.pendingFiles);
     run.status = run.computeStatus();
     run.finishedAt = new Date();
     run.log.write("INFO", "DAG run finished", { status: runStatusName(run.status) });

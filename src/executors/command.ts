@@ -12,6 +12,47 @@ import { runProcess } from "./process-runner.ts";
 
 const unixShells = new Set(["sh", "bash", "zsh", "ksh", "dash", "ash", "mksh", "fish"]);
 
+/**
+ * Shell builtins whose behaviour may differ from a program of the same name (or that have
+ * none): a line starting with one of these always goes through the shell.
+ */
+const builtins = new Set([
+  ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen", "complete", "continue",
+  "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit", "export", "fc", "fg", "getopts", "hash", "help",
+  "history", "jobs", "kill", "let", "local", "logout", "mapfile", "popd", "printf", "pushd", "pwd", "read", "readarray",
+  "readonly", "return", "set", "shift", "shopt", "source", "suspend", "test", "times", "trap", "type", "typeset", "ulimit",
+  "umask", "unalias", "unset", "wait",
+]);
+
+/** Words a shell passes through unchanged: no quotes, variables, globs, redirections or operators. */
+const plainLine = /^[A-Za-z0-9_\-./:,+@%]+(?: [A-Za-z0-9_\-./=:,+@%]+)*$/;
+
+const whichCache = new Map<string, string | null>();
+
+/** PATH lookup, cached per run: the same few programs are looked up for every step. */
+function which(program: string, path: string, cwd: string): string | undefined {
+  const key = `${program}\0${path}\0${cwd}`;
+  let hit = whichCache.get(key);
+  if (hit === undefined) {
+    hit = Bun.which(program, { PATH: path, cwd });
+    whichCache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+/**
+ * A plain `program arg arg` line runs the program directly, as make does: the shell would
+ * only look the program up and exec it, so the result is the same without its start-up cost.
+ */
+function directArgv(line: string, env: Readonly<Record<string, string>>, cwd: string): string[] | undefined {
+  if (!plainLine.test(line)) return undefined;
+  const words = line.split(" ");
+  const program = words[0] as string;
+  if (builtins.has(program)) return undefined;
+  const path = program.includes("/") ? program : which(program, env.PATH ?? "", cwd);
+  return path ? [path, ...words.slice(1)] : undefined;
+}
+
 /** The shell invocation with Dagu's `-e` rule applied. */
 function shellArgv(ctx: ExecContext): string[] {
   const [cmd, ...args] = ctx.shell;
@@ -40,19 +81,18 @@ export class CommandExecutor implements Executor {
     const base = {
       cwd: ctx.workingDir,
       env: ctx.env,
-      stdoutFd: ctx.stdoutFd,
-      stderrFd: ctx.stderrFd,
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
       signal: ctx.signal,
       stopSignal: ctx.stopSignal,
       killAfterMs: ctx.killAfterMs,
-      ...(ctx.teeStdoutFd !== undefined ? { teeStdoutFd: ctx.teeStdoutFd } : {}),
-      ...(ctx.teeStderrFd !== undefined ? { teeStderrFd: ctx.teeStderrFd } : {}),
     };
     if (step.script !== "") return this.runScript(ctx, base);
     const shell = shellArgv(ctx);
     for (let i = 0; i < step.commands.length; i++) {
       const c = step.commands[i] as (typeof step.commands)[number];
-      const argv = shell.length > 0 ? [...shell, ...(shell.includes("-c") ? [] : ["-c"]), c.cmdWithArgs] : [c.command, ...c.args];
+      const direct = shell.length > 0 && !ctx.shellFromStep ? directArgv(c.cmdWithArgs, ctx.env, ctx.workingDir) : undefined;
+      const argv = direct ?? (shell.length > 0 ? [...shell, ...(shell.includes("-c") ? [] : ["-c"]), c.cmdWithArgs] : [c.command, ...c.args]);
       const r = await runProcess({ ...base, argv });
       if (!r.ok) return step.commands.length > 1 ? { ...r, error: `command ${i + 1} failed: ${r.error}` } : r;
     }

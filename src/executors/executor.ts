@@ -14,18 +14,19 @@ export interface ExecContext {
   readonly shell: readonly string[];
   /** The step itself set `shell:`; then Dagu adds no `-e`. */
   readonly shellFromStep: boolean;
-  /** Log file descriptors (opened for append by the engine). */
-  readonly stdoutFd: number;
-  readonly stderrFd: number;
-  /** Extra copies of the streams (`stdout:`/`stderr:` keys), also append-mode descriptors. */
-  readonly teeStdoutFd?: number;
-  readonly teeStderrFd?: number;
+  /** Where the step's output goes (log files, copies, capture: the engine decides). */
+  readonly stdout: OutputSink;
+  readonly stderr: OutputSink;
   /** Aborted on stop or timeout; the executor must end its work promptly. */
   readonly signal: AbortSignal;
   /** Signal sent on stop (`signalOnStop`, default SIGTERM). */
   readonly stopSignal: NodeJS.Signals;
   /** Grace period after the stop signal before SIGKILL. */
   readonly killAfterMs: number;
+}
+
+export interface OutputSink {
+  write(chunk: Uint8Array): void;
 }
 
 export type ExecResult =

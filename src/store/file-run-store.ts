@@ -39,8 +39,8 @@ export class FileRunStore implements RunStore {
     private readonly logDir: string,
   ) {}
 
-  createRun(dagName: string, runId: string, at: Date): AttemptWriter {
-    if (this.findRun(dagName, runId)) throw new RunExistsError(`a run with id ${runId} already exists for DAG ${dagName}`);
+  createRun(dagName: string, runId: string, at: Date, opts: { readonly checkUnique?: boolean } = {}): AttemptWriter {
+    if (opts.checkUnique !== false && this.findRun(dagName, runId)) throw new RunExistsError(`a run with id ${runId} already exists for DAG ${dagName}`);
     const dir = runDir(this.dagRunsDir, dagName, at, runId);
     mkdirSync(dir, { recursive: true });
     return this.createAttempt({ dagName, runId, runDir: dir, createdAt: at }, at);

@@ -38,8 +38,11 @@ export interface ListRunsOptions {
 }
 
 export interface RunStore {
-  /** A new run with its first attempt; fails if the run id exists for this DAG. */
-  createRun(dagName: string, runId: string, at: Date): AttemptWriter;
+  /**
+   * A new run with its first attempt. With `checkUnique`, fails if the run id exists for
+   * this DAG (user-chosen ids); generated ids are unique by construction and skip the scan.
+   */
+  createRun(dagName: string, runId: string, at: Date, opts?: { readonly checkUnique?: boolean }): AttemptWriter;
   /** A new attempt of an existing run (retry). */
   createAttempt(run: StoredRun, at: Date): AttemptWriter;
   findRun(dagName: string, runId: string): StoredRun | undefined;

@@ -5,7 +5,7 @@
  * how often to write. Closing compacts the file to its final line with write-to-temp +
  * rename, so a finished run is one line, as in Dagu.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import type { RunRecord } from "../core/run-record.ts";
 
 export interface StatusFileReadResult {
@@ -53,17 +53,21 @@ export class StatusFileWriter {
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
   }
 
-  /** Write the final snapshot durably and compact the file to it. */
+  /**
+   * Write the final snapshot and compact the file to it: write-to-temp then rename, so any
+   * reader (or a crash of this process at any instant) sees either the full history or the
+   * final line, never half a file. No fsync: a killed process loses nothing that reached the
+   * page cache, and ext4 orders a rename-over after the new file's data; syncing would cost
+   * more than a whole short run.
+   */
   close(final: RunRecord): void {
     if (this.fd < 0) return;
     this.write(final);
-    fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, "w");
     writeSync(fd, `${JSON.stringify(final)}\n`);
-    fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.path);
   }

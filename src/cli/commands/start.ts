@@ -55,7 +55,7 @@ export default defineCommand({
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
     try {
-      return await runInForeground(ctx, { dag, runId, paramOverrides: [...(flags.params ? [flags.params] : []), ...rest], quiet: flags.quiet });
+      return await runInForeground(ctx, { dag, runId, generatedRunId: flags["run-id"] === undefined, paramOverrides: [...(flags.params ? [flags.params] : []), ...rest], quiet: flags.quiet });
     } catch (e) {
       if (e instanceof RunExistsError) throw new DaguError(e.message);
       throw e;
