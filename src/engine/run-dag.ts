@@ -76,9 +76,10 @@ function goSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, "")}s`;
 }
 
+/** outputs.json key, as Dagu makes it: `UPPER_SNAKE` → `upperSnake`, `MixedCase` → `mixedcase`. */
 function camelKey(name: string): string {
-  if (!/[_A-Z]/.test(name) || name !== name.toUpperCase()) return name;
-  return name.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  const [first = "", ...rest] = name.split("_").filter((p) => p !== "");
+  return first.toLowerCase() + rest.map((p) => p.charAt(0).toUpperCase() + p.slice(1).toLowerCase()).join("");
 }
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
@@ -137,7 +138,8 @@ class Run {
   record(): RunRecord {
     const { dag, runId } = { dag: this.dag, runId: this.opts.runId };
     const handlers: Partial<Record<HandlerRecordKey, ReturnType<NodeState["toRecord"]>>> = {};
-    for (const [kind, n] of this.handlers) if (n.startedAt !== "" || n.status !== NodeStatus.NotStarted) handlers[handlerKey[kind]] = n.toRecord();
+    // Defined handlers are listed even when they did not fire (not_started), as in Dagu.
+    for (const [kind, n] of this.handlers) handlers[handlerKey[kind]] = n.toRecord();
     const paramsList = this.values ? this.values.params.map((p) => `${p.name}=${p.value}`) : [];
     return {
       root: this.opts.root ?? { name: dag.name, id: runId },
@@ -377,8 +379,8 @@ class Run {
     const merged = (n.step.logOutput ?? this.dag.logOutput) === "merged";
     n.stdoutPath = merged ? `${base}.log` : `${base}.out`;
     n.stderrPath = merged ? `${base}.log` : `${base}.err`;
-    const copy = (p: string): string | undefined =>
-      p ? resolve(this.workingDir, expandAll(p, (k) => this.opts.processEnv[k])) : undefined;
+    const envAtLoad = chainLookup(new Map(this.values.env), this.opts.processEnv as Record<string, string | undefined>);
+    const copy = (p: string): string | undefined => (p ? resolve(this.workingDir, expandAll(p, envAtLoad)) : undefined);
     const capture = n.step.output ? this.dag.maxOutputSize : 0;
     const out = new LogSink(n.stdoutPath, copy(n.step.stdout), capture);
     const err = merged ? out : new LogSink(n.stderrPath, copy(n.step.stderr), 0);
@@ -400,15 +402,20 @@ class Run {
     env.DAG_RUN_STEP_STDERR_FILE = n.stderrPath;
     env.PWD = workingDir;
     Object.assign(env, extra);
+    // Each step env entry is evaluated on its own: entries do not see each other (Dagu).
+    // Unknown names become empty, as Go's os.ExpandEnv leaves them.
+    const known = chainLookup(lookup, this.opts.processEnv as Record<string, string | undefined>);
+    const stepEnv: [string, string][] = [];
     for (const entry of n.step.env) {
       const eq = entry.indexOf("=");
-      const key = entry.slice(0, eq);
-      let value: string;
       try {
-        value = substituteCommands(expandVariables(entry.slice(eq + 1), lookup, this.stepRefs), env);
+        const refs = expandVariables(entry.slice(eq + 1), known, this.stepRefs);
+        stepEnv.push([entry.slice(0, eq), substituteCommands(expandAll(refs, known), env)]);
       } catch {
-        continue;
+        // An entry whose backticks fail is left out, as Dagu does.
       }
+    }
+    for (const [key, value] of stepEnv) {
       env[key] = value;
       vars.set(key, value);
     }
@@ -524,6 +531,7 @@ class Run {
         const error = `failed to execute step "${n.name}": ${result.error}`;
         if (stepTimedOut) {
           n.status = NodeStatus.Failed;
+          n.doneCount++;
           n.exitCode = 124;
           n.error = `step timed out after ${goSeconds(Date.now() - started)} (timeout: ${step.timeoutSec}s): context deadline exceeded`;
           this.lastError = n.error;
@@ -552,7 +560,8 @@ class Run {
           n.error = undefined;
         } else this.lastError = error;
       }
-      if (n.status !== NodeStatus.Aborted) n.doneCount++;
+      // Dagu counts executions of steps only; handlers keep 0.
+      if (n.status !== NodeStatus.Aborted && !isHandler) n.doneCount++;
       if (step.repeatPolicy && !this.canceled && !isHandler && (await this.shouldRepeat(n, result.ok, io))) {
         if (this.lastError === n.error) this.lastError = undefined;
         n.status = NodeStatus.Running;
@@ -656,7 +665,9 @@ function loadDotenv(run: Run): Record<string, string> {
     const path = candidates.find((c) => existsSync(c));
     if (!path) continue;
     try {
-      for (const [k, v] of parseDotenv(readFileSync(path, "utf8"))) out[k] = v;
+      // A value may use variables defined earlier in the dotenv files, or the environment.
+      const lookup = chainLookup(out, run.opts.processEnv as Record<string, string | undefined>);
+      for (const [k, v] of parseDotenv(readFileSync(path, "utf8"))) out[k] = expandAll(v, lookup);
     } catch {
       // An unreadable dotenv file is skipped, as a missing one is.
     }
@@ -694,9 +705,10 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     }
     const named = run.values.params.filter((p) => !p.positional);
     run.baseEnv = {
+      // Later wins, as in Dagu: DAG env, then dotenv, then params.
       ...inheritedEnv(opts.processEnv),
-      ...dotenv,
       ...Object.fromEntries(run.values.env),
+      ...dotenv,
       ...Object.fromEntries(named.map((p) => [p.name, p.value])),
       ...(named.length > 0 ? { DAGU_PARAMS_JSON: JSON.stringify(Object.fromEntries(named.map((p) => [p.name, p.value]))) } : {}),
       DAG_NAME: dag.name,

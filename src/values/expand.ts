@@ -39,9 +39,10 @@ export function expandAll(text: string, lookup: VarLookup): string {
 
 export function expandVariables(text: string, lookup: VarLookup, stepRef?: StepRefLookup): string {
   return text.replace(refPattern, (match, braced: string | undefined, path: string | undefined, bare: string | undefined, offset: number) => {
-    if (text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
     const name = (braced ?? bare) as string;
     const ref = path && stepRef ? stepRefPattern.exec(path) : null;
+    // Step references are replaced even inside single quotes; plain variables are not.
+    if (!ref && text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
     if (ref) {
       const prop = ref[1] === "exit_code" ? "exitCode" : (ref[1] as "stdout" | "stderr" | "exitCode");
       const v = stepRef?.(name, prop);
@@ -55,12 +56,15 @@ export function expandVariables(text: string, lookup: VarLookup, stepRef?: StepR
     const value = lookup(name);
     if (value === undefined) return match;
     if (!path) return value;
+    let parsed: unknown;
     try {
-      const found = jsonPath(JSON.parse(value), path);
-      return found === undefined ? match : stringify(found);
+      parsed = JSON.parse(value);
     } catch {
       return match;
     }
+    // A path that misses in valid JSON reads as null, which Dagu prints as Go does: <nil>.
+    const found = jsonPath(parsed, path);
+    return found === undefined || found === null ? "<nil>" : stringify(found);
   });
 }
 

@@ -12,8 +12,8 @@ test("a reference directly in single quotes is left alone", () => {
   expect(expandVariables("echo '$NAME' \"$NAME\"", vars)).toBe("echo '$NAME' \"world\"");
 });
 
-test("JSON paths read into a variable's JSON value; unresolvable paths stay", () => {
-  expect(expandVariables("${JSON.a.list[1]} ${JSON.s} ${JSON.a} ${JSON.missing}", vars)).toBe('20 str {"list":[10,20]} ${JSON.missing}');
+test("JSON paths read into a variable's JSON value; a missing path reads as <nil>, as in Dagu", () => {
+  expect(expandVariables("${JSON.a.list[1]} ${JSON.s} ${JSON.a} ${JSON.missing}", vars)).toBe('20 str {"list":[10,20]} <nil>');
 });
 
 test("backticks run with sh and are replaced by trimmed stdout; failures are errors", () => {
