@@ -495,18 +495,27 @@ class Run {
         script: subst(step.script),
       };
       n.setResolvedStep(resolved);
-      const stepAbort = new AbortController();
-      const onRunAbort = (): void => stepAbort.abort();
-      // Handlers are the cleanup after a stop or timeout: they are not killed by it.
-      if (!isHandler) this.abortAll.signal.addEventListener("abort", onRunAbort, { once: true });
+      // The run's stop signal, unless the step needs its own (a timeout) or is a handler:
+      // handlers are the cleanup after a stop or timeout, so that must not kill them.
       let stepTimedOut = false;
-      const timer =
-        step.timeoutSec > 0
-          ? setTimeout(() => {
-              stepTimedOut = true;
-              stepAbort.abort();
-            }, step.timeoutSec * 1000)
-          : undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let signal = this.abortAll.signal;
+      let unlink = (): void => {};
+      if (isHandler || step.timeoutSec > 0) {
+        const own = new AbortController();
+        signal = own.signal;
+        if (!isHandler) {
+          const onRunAbort = (): void => own.abort();
+          this.abortAll.signal.addEventListener("abort", onRunAbort, { once: true });
+          unlink = () => this.abortAll.signal.removeEventListener("abort", onRunAbort);
+        }
+        if (step.timeoutSec > 0) {
+          timer = setTimeout(() => {
+            stepTimedOut = true;
+            own.abort();
+          }, step.timeoutSec * 1000);
+        }
+      }
       const started = Date.now();
       const result = await exec.run({
         step: resolved,
@@ -516,12 +525,12 @@ class Run {
         shellFromStep: io.fromStep,
         stdout: io.out,
         stderr: io.err,
-        signal: stepAbort.signal,
+        signal,
         stopSignal: (step.signalOnStop ?? "SIGTERM") as NodeJS.Signals,
         killAfterMs: this.dag.maxCleanUpTimeSec * 1000,
       });
       if (timer) clearTimeout(timer);
-      this.abortAll.signal.removeEventListener("abort", onRunAbort);
+      unlink();
       n.exitCode = result.ok ? 0 : result.exitCode;
       if (step.output) {
         const value = io.out.capturedText();

@@ -27,6 +27,15 @@ const builtins = new Set([
 /** Words a shell passes through unchanged: no quotes, variables, globs, redirections or operators. */
 const plainLine = /^[A-Za-z0-9_\-./:,+@%]+(?: [A-Za-z0-9_\-./=:,+@%]+)*$/;
 
+const ensuredDirs = new Set<string>();
+
+/** Create the working dir if missing, once per process: most steps share one folder. */
+function ensureDir(dir: string): void {
+  if (ensuredDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  ensuredDirs.add(dir);
+}
+
 const whichCache = new Map<string, string | null>();
 
 /** PATH lookup, cached per run: the same few programs are looked up for every step. */
@@ -74,7 +83,7 @@ export class CommandExecutor implements Executor {
   async run(ctx: ExecContext): Promise<ExecResult> {
     const { step } = ctx;
     try {
-      mkdirSync(ctx.workingDir, { recursive: true });
+      ensureDir(ctx.workingDir);
     } catch (e) {
       return { ok: false, exitCode: 1, error: `failed to create working directory ${ctx.workingDir}: ${(e as Error).message}` };
     }

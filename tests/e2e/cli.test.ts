@@ -26,8 +26,7 @@ const helpPaths = [...daguCommands, "migrate history"];
  * Remove a command from this list when it gets implemented.
  */
 const stubs = [
-  "cleanup", "coordinator", "dequeue", "enqueue", "exec", "migrate history", "restart", "retry",
-  "scheduler", "server", "start-all", "stop", "worker",
+  "coordinator", "dequeue", "enqueue", "migrate history", "scheduler", "server", "start-all", "worker",
 ];
 
 
@@ -176,10 +175,10 @@ describe("errors and stubs", () => {
   });
 
   test("stubs still parse their flags: a bad flag is a usage error (1), not 'not implemented'", () => {
-    const r = dagu("retry", "--bogus", "x.yaml");
+    const r = dagu("enqueue", "--bogus", "x.yaml");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown flag: --bogus");
-    const ok = dagu("retry", "--run-id=r", "--step", "s", "x.yaml");
+    const ok = dagu("enqueue", "-N", "n", "--run-id=r", "x.yaml", "--", "P1=foo");
     expect(ok.code).toBe(2);
   });
 
