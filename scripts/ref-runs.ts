@@ -268,9 +268,14 @@ export function findAttempt(home: string): string | null {
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Content of a log file named by a node field, trimmed and normalised (null if absent). */
+/**
+ * Content of a log file named by a node field, trimmed and normalised; null when the node
+ * names no log. A named log that does not exist is empty: we create a step's log on its
+ * first byte, where Dagu writes an empty file.
+ */
 function logText(path: unknown, n: Norm): string | null {
-  if (typeof path !== "string" || path === "" || !existsSync(path)) return null;
+  if (typeof path !== "string" || path === "") return null;
+  if (!existsSync(path)) return "";
   return normalise(readFileSync(path, "utf8").trim(), n);
 }
 

@@ -1,11 +1,12 @@
 /**
  * @module engine/log-sink
- * Where a step's stream goes: its log file (created on first write, or empty at the end, so
- * quiet steps cost no open on the hot path), an optional `stdout:`/`stderr:` copy, and for
+ * Where a step's stream goes: its log file, an optional `stdout:`/`stderr:` copy, and for
  * stdout an in-memory capture of the attempt's first `maxOutputSize` bytes for `output:`.
+ * The log file is created on the first byte: a step that prints nothing has no log file
+ * (Dagu writes an empty one). Creating hundreds of empty files cost more than running the
+ * steps; every reader here treats a missing log as empty.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
 import type { OutputSink } from "../executors/executor.ts";
 
 export class LogSink implements OutputSink {
@@ -46,19 +47,12 @@ export class LogSink implements OutputSink {
     return Buffer.concat(this.captured).toString("utf8").trim();
   }
 
-  /**
-   * Close, making sure the files exist (Dagu's layout has a log per stream even when empty).
-   * A file never written is created off the main thread; the returned promise settles when
-   * it exists, so the next step need not wait for it.
-   */
-  close(): Promise<void> | undefined {
-    const pending: Promise<void>[] = [];
+  /** Close; a `stdout:`/`stderr:` copy the user asked for exists afterwards, even if empty. */
+  close(): void {
     if (this.fd >= 0) closeSync(this.fd);
-    else pending.push(appendFile(this.path, ""));
     this.fd = -1;
+    if (this.teePath !== undefined && this.teeFd < 0) this.teeFd = openSync(this.teePath, "a");
     if (this.teeFd >= 0) closeSync(this.teeFd);
-    else if (this.teePath !== undefined) pending.push(appendFile(this.teePath, ""));
     this.teeFd = -1;
-    return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
   }
 }

@@ -115,8 +115,6 @@ class Run {
   baseEnv: Record<string, string> = {};
   workingDir = "";
   dagShell: string[] = [];
-  /** Empty log files still being created off the main thread; awaited before the run ends. */
-  readonly pendingFiles: Promise<void>[] = [];
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
 
@@ -372,9 +370,6 @@ class Run {
    * against the invoking environment only, relative to the DAG's working dir.
    */
   private openLogs(n: NodeState): { out: LogSink; err: LogSink; close: () => void } {
-    const track = (p: Promise<void> | undefined): void => {
-      if (p) this.pendingFiles.push(p.catch(() => undefined));
-    };
     const base = stepLogBase(this.attempt.stepLogDir, n.name, new Date(), this.opts.runId);
     const merged = (n.step.logOutput ?? this.dag.logOutput) === "merged";
     n.stdoutPath = merged ? `${base}.log` : `${base}.out`;
@@ -388,8 +383,8 @@ class Run {
       out,
       err,
       close: () => {
-        track(out.close());
-        if (err !== out) track(err.close());
+        out.close();
+        if (err !== out) err.close();
       },
     };
   }
@@ -756,7 +751,6 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       if (followUp) await run.runHandler(followUp);
       await run.runHandler("exit");
     }
-    await Promise.all(run.pendingFiles);
     run.status = run.computeStatus();
     run.finishedAt = new Date();
     run.log.write("INFO", "DAG run finished", { status: runStatusName(run.status) });
