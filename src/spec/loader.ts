@@ -1,17 +1,16 @@
 /**
  * @module spec/loader
- * Find a DAG file (path, or name in the DAGs folder), read every YAML document in it, build
- * the main DAG and its local sub-DAGs, merge a base config under each, and either return a
- * valid `Dag` or throw a `SpecError` listing every problem with file, line and field.
+ * Find a DAG file (path, or name in the DAGs folder), and return its valid `Dag` or throw a
+ * `SpecError` listing every problem with file, line and field. A DAG already parsed by this
+ * build is read back from the parse cache (spec/dag-cache.ts); otherwise the YAML parser is
+ * loaded on demand (spec/dag-text.ts), so a cached run never pays for it.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { Dag, HandlerOn } from "../core/dag.ts";
-import { DaguError, SpecError, type SpecIssue } from "../core/errors.ts";
-import { type BuiltDag, buildDag } from "./dag-builder.ts";
-import { IssueList } from "./node-reader.ts";
-import { parseYamlDocuments, type YNode } from "./yaml-nodes.ts";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Dag } from "../core/dag.ts";
+import { DaguError, SpecError } from "../core/errors.ts";
+import { cacheKey, readCachedDag, writeCachedDag } from "./dag-cache.ts";
 
 export interface LoadOptions {
   /** Folder searched for `<name>.yaml` when the argument is not an existing path. */
@@ -38,118 +37,8 @@ export function resolveDagPath(nameOrPath: string, opts: LoadOptions = {}): stri
   return resolve(cwd, file);
 }
 
-export interface ParsedFile {
-  /** The main DAG with `localDags` filled in; undefined when the file has problems. */
-  readonly dag?: Dag;
-  readonly issues: readonly SpecIssue[];
-}
-
-const appendFields = new Set(["env", "tags", "dotenv", "params"]);
-
-function fieldsOf(key: string): string[] {
-  switch (key) {
-    case "schedule":
-      return ["schedule", "stopSchedule", "restartSchedule"];
-    case "precondition":
-    case "preconditions":
-      return ["preconditions"];
-    case "params":
-      return ["params", "defaultParams"];
-    case "shell":
-      return ["shell", "shellArgs"];
-    default:
-      return [key];
-  }
-}
-
-/** Base config under a DAG: keys the DAG sets win, except lists like env and tags, which add up. */
-function mergeOverBase(base: BuiltDag, doc: BuiltDag): Dag {
-  const out: Record<string, unknown> = { ...doc.dag };
-  const from = base.dag as unknown as Record<string, unknown>;
-  const docSets = (k: string): boolean =>
-    doc.keys.has(k) || (k.startsWith("precondition") && (doc.keys.has("precondition") || doc.keys.has("preconditions")));
-  for (const key of base.keys) {
-    if (key === "name" || key === "steps" || key === "handlerOn") continue;
-    for (const f of fieldsOf(key)) {
-      if (!docSets(key)) out[f] = from[f];
-      else if (appendFields.has(f)) out[f] = [...(from[f] as unknown[]), ...(out[f] as unknown[])];
-    }
-  }
-  const handlerOn: HandlerOn = { ...base.dag.handlerOn, ...doc.dag.handlerOn };
-  return { ...(out as unknown as Dag), handlerOn };
-}
-
-function buildBase(path: string, issues: IssueList): BuiltDag | undefined {
-  if (!existsSync(path)) return undefined;
-  const { docs, problems } = parseYamlDocuments(readFileSync(path, "utf8"));
-  for (const p of problems) issues.add(p.pos, "", `base config ${path}: ${p.message}`);
-  const root = docs[0];
-  if (!root || root.kind !== "map") return undefined;
-  const baseIssues = new IssueList(path);
-  const built = buildDag(root, { file: path, issues: baseIssues, index: 0 });
-  issues.items.push(...baseIssues.items);
-  return built;
-}
-
-/**
- * Parse DAG source text. `file` is the absolute location; `shownAs` is how problems name the
- * file (the path as the user typed it).
- */
-export function parseDagText(text: string, file: string, opts: LoadOptions & { shownAs?: string } = {}): ParsedFile {
-  const issues = new IssueList(opts.shownAs ?? file);
-  const { docs, problems } = parseYamlDocuments(text);
-  for (const p of problems) issues.add(p.pos, "", `YAML syntax error: ${p.message}`);
-  const base = opts.baseConfig ? buildBase(opts.baseConfig, issues) : undefined;
-  const built: Dag[] = [];
-  const roots: YNode[] = [];
-  docs.forEach((root, index) => {
-    if (root === null || (root.kind === "map" && root.entries.length === 0)) return;
-    if (root.kind !== "map") {
-      issues.add(root.pos, "", `a DAG document must be a map of keys, got ${root.kind === "seq" ? "a list" : "a scalar"}`);
-      return;
-    }
-    const doc = buildDag(root, { file, issues, index, ...(index === 0 && opts.name ? { nameOverride: opts.name } : {}) });
-    built.push(base ? mergeOverBase(base, doc) : doc.dag);
-    roots.push(root);
-  });
-  if (built.length === 0 && problems.length === 0) issues.add({ line: 1, col: 1 }, "", "no DAG found in file (it is empty)");
-  const [main, ...locals] = built;
-  if (main?.paramsSchema) checkParamsSchema(main, roots[0] as YNode, opts.cwd ?? process.cwd(), issues);
-  const localDags: Record<string, Dag> = {};
-  locals.forEach((d, i) => {
-    const pos = roots[i + 1]?.pos ?? { line: 0, col: 0 };
-    if (d.name === "") issues.add(pos, "name", `the DAG in document ${i + 2} must have a name (files with several DAGs name each one after the first)`);
-    else if (localDags[d.name]) issues.add(pos, "name", `duplicate DAG name "${d.name}" in this file`);
-    else localDags[d.name] = d;
-  });
-  if (issues.size > 0 || !main) return { issues: [...issues.items].sort((a, b) => a.line - b.line || a.col - b.col) };
-  return { dag: { ...main, localDags }, issues: [] };
-}
-
-/**
- * A local params schema must exist and be JSON. It is looked up against the DAG's workingDir,
- * the DAG file's folder, then the current folder; URLs are fetched when the DAG runs.
- */
-function checkParamsSchema(dag: Dag, root: YNode, cwd: string, issues: IssueList): void {
-  const ref = dag.paramsSchema as string;
-  if (/^https?:\/\//.test(ref)) return;
-  const pos = (root.kind === "map" && root.entries.find((e) => e.key.toLowerCase() === "params")?.value.pos) || root.pos;
-  const expanded = ref.startsWith("~") ? homedir() + ref.slice(1) : ref;
-  const bases = [dag.workingDir, dag.location ? dirname(dag.location) : "", cwd].filter((b) => b !== "");
-  const found = isAbsolute(expanded) ? (existsSync(expanded) ? expanded : undefined) : bases.map((b) => resolve(b, expanded)).find((c) => existsSync(c));
-  if (!found) {
-    issues.add(pos, "params.schema", `schema file "${ref}" not found (looked in ${bases.join(", ")})`);
-    return;
-  }
-  try {
-    JSON.parse(readFileSync(found, "utf8"));
-  } catch (e) {
-    issues.add(pos, "params.schema", `schema file "${found}" is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 /** Load and validate a DAG by path or name; throws SpecError with every problem found. */
-export function loadDag(nameOrPath: string, opts: LoadOptions = {}): Dag {
+export async function loadDag(nameOrPath: string, opts: LoadOptions = {}): Promise<Dag> {
   const file = resolveDagPath(nameOrPath, opts);
   let text: string;
   try {
@@ -158,7 +47,21 @@ export function loadDag(nameOrPath: string, opts: LoadOptions = {}): Dag {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DaguError(code === "ENOENT" ? `DAG file not found: ${nameOrPath} (looked for ${file})` : `cannot read ${file}: ${(e as Error).message}`);
   }
+  let baseText = "";
+  if (opts.baseConfig) {
+    try {
+      baseText = readFileSync(opts.baseConfig, "utf8");
+    } catch {
+      // No base config: nothing to merge.
+    }
+  }
+  const key = cacheKey([file, text, opts.baseConfig ?? "", baseText, opts.name ?? ""]);
+  const cached = readCachedDag(key);
+  if (cached) return cached;
+  const { parseDagText } = await import("./dag-text.ts");
   const parsed = parseDagText(text, file, { ...opts, shownAs: nameOrPath });
   if (!parsed.dag) throw new SpecError(parsed.issues);
+  // A params schema is checked against the file system each time, so such DAGs are not cached.
+  if (!parsed.dag.paramsSchema) writeCachedDag(key, file, parsed.dag);
   return parsed.dag;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { Dag } from "../../src/core/dag.ts";
-import { parseDagText } from "../../src/spec/loader.ts";
+import { parseDagText } from "../../src/spec/dag-text.ts";
 
 const file = "/dags/demo.yaml";
 

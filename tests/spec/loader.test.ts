@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SpecError } from "../../src/core/errors.ts";
@@ -22,21 +22,21 @@ test("a name resolves to <dagsDir>/<name>.yaml; an existing path wins", () => {
   expect(resolveDagPath(join(dir, "x.yml"))).toBe(join(dir, "x.yml"));
 });
 
-test("the base config is merged under the DAG: lists add up, set keys win, handlers fill in", () => {
+test("the base config is merged under the DAG: lists add up, set keys win, handlers fill in", async () => {
   const base = join(dir, "base.yaml");
-  const etl = loadDag("etl", { dagsDir: join(dir, "dags"), cwd: dir, baseConfig: base });
+  const etl = await loadDag("etl", { dagsDir: join(dir, "dags"), cwd: dir, baseConfig: base });
   expect(etl.env).toEqual(["A=base", "B=dag"]);
   expect(etl.tags).toEqual(["shared", "mine"]);
   expect(etl.timeoutSec).toBe(60);
   expect(etl.histRetentionDays).toBe(3);
   expect(etl.handlerOn.exit?.commands[0]?.cmdWithArgs).toBe("echo base-exit");
-  expect(loadDag(join(dir, "local.yaml"), { baseConfig: base }).histRetentionDays).toBe(9);
-  expect(loadDag(join(dir, "local.yaml"), { baseConfig: join(dir, "missing.yaml") }).histRetentionDays).toBe(9);
+  expect((await loadDag(join(dir, "local.yaml"), { baseConfig: base })).histRetentionDays).toBe(9);
+  expect((await loadDag(join(dir, "local.yaml"), { baseConfig: join(dir, "missing.yaml") })).histRetentionDays).toBe(9);
 });
 
-test("problems name the file as the user gave it", () => {
+test("problems name the file as the user gave it", async () => {
   try {
-    loadDag("broken.yaml", { cwd: dir });
+    await loadDag("broken.yaml", { cwd: dir });
     throw new Error("expected a SpecError");
   } catch (e) {
     expect(e).toBeInstanceOf(SpecError);
@@ -44,6 +44,28 @@ test("problems name the file as the user gave it", () => {
   }
 });
 
-test("a missing file is a clear error", () => {
-  expect(() => loadDag("nope", { dagsDir: join(dir, "dags"), cwd: dir })).toThrow("DAG file not found: nope");
+test("a missing file is a clear error", async () => {
+  expect(loadDag("nope", { dagsDir: join(dir, "dags"), cwd: dir })).rejects.toThrow("DAG file not found: nope");
+});
+
+test("a valid DAG is cached by content: an edit is a miss, the same text a hit", async () => {
+  const cache = join(dir, "cache");
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  try {
+    const file = join(dir, "cached.yaml");
+    writeFileSync(file, "steps: [echo one]\n");
+    expect((await loadDag(file)).steps[0]?.commands[0]?.cmdWithArgs).toBe("echo one");
+    const entries = (): string[] => readdirSync(join(cache, "dagu", "dags"));
+    expect(entries()).toHaveLength(1);
+    writeFileSync(file, "steps: [echo two]\n");
+    expect((await loadDag(file)).steps[0]?.commands[0]?.cmdWithArgs).toBe("echo two");
+    // The entry for the old text was replaced, not added to.
+    expect(entries()).toHaveLength(1);
+    writeFileSync(file, "steps:\n  - name: a\n    oops: 1\n");
+    expect(loadDag(file)).rejects.toThrow('unknown key "oops"');
+  } finally {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
 });

@@ -101,7 +101,7 @@ Example:
     const [file] = args;
     if (file === undefined || args.length > 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
     const paths = resolvePaths(flags["dagu-home"]);
-    const dag = loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
+    const dag = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
     const overrides = [...(flags.params ? [flags.params] : []), ...rest];
     const values = resolveDagValues(dag, overrides);
     process.stdout.write(formatPlan(dag, values, process.env));

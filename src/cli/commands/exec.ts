@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { DaguError, SpecError, UsageError } from "../../core/errors.ts";
-import { parseDagText } from "../../spec/loader.ts";
+import { parseDagText } from "../../spec/dag-text.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { nameFlag, newRunIdFlag } from "../common-flags.ts";
 import { cliRunContext, runInForeground } from "../run-context.ts";

@@ -37,7 +37,7 @@ export default defineCommand({
     const ctx = cliRunContext(flags["dagu-home"]);
     const { paths, store } = ctx;
     const arg = args[0] as string;
-    const dag = loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig });
+    const dag = await loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig });
     const name = dagNameFromArg(arg, paths.dagsDir);
     const probe = { procDir: paths.procDir, ...(flags["run-id"] ? { runId: flags["run-id"] } : {}) };
     const found = findRun(store, name, probe);

@@ -48,7 +48,7 @@ export default defineCommand({
     const step = flags.step;
     if (step !== undefined && !found.record.nodes.some((n) => n.step.name === step)) throw new DaguError(`step "${step}" is not part of DAG-run ${runId}`);
     const attemptDir = store.latestAttemptDir(found.run);
-    const dag = (attemptDir ? readStoredDag(attemptDir) : undefined) ?? loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig });
+    const dag = (attemptDir ? readStoredDag(attemptDir) : undefined) ?? (await loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig }));
     return runInForeground(ctx, {
       dag,
       runId,

@@ -51,7 +51,7 @@ export default defineCommand({
     if (!runIdPattern.test(runId)) throw new UsageError(`invalid run ID "${runId}": use letters, digits, '-' and '_' (at most 63)`);
     const ctx = cliRunContext(flags["dagu-home"]);
     const { paths } = ctx;
-    let dag = loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
+    let dag = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
     try {

@@ -24,7 +24,7 @@ dependency cycles. Exits 0 when every file is valid, 1 otherwise.`,
     let failed = 0;
     for (const file of args) {
       try {
-        const dag = loadDag(file, { dagsDir: paths.dagsDir });
+        const dag = await loadDag(file, { dagsDir: paths.dagsDir });
         if (!flags.quiet) process.stdout.write(`${file}: valid (DAG "${dag.name}", ${dag.steps.length} step${dag.steps.length === 1 ? "" : "s"})\n`);
       } catch (e) {
         failed++;
