@@ -12,6 +12,15 @@ import { join } from "node:path";
 import { buildInfo } from "../core/build-info.ts";
 import type { Dag } from "../core/dag.ts";
 
+/**
+ * Off with DAGU_CACHE=off. A source run (`bun src/main.ts`, tests) has no build identity to
+ * key on, so its code may change under the cache: it caches only with DAGU_CACHE=on.
+ */
+function enabled(): boolean {
+  const setting = process.env.DAGU_CACHE;
+  return setting !== "off" && (buildInfo.version !== "dev" || setting === "on");
+}
+
 function cacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "dagu", "dags");
 }
@@ -28,7 +37,7 @@ function entryName(file: string, key: string): string {
 }
 
 export function readCachedDag(key: string): Dag | undefined {
-  if (process.env.DAGU_CACHE === "off") return undefined;
+  if (!enabled()) return undefined;
   const dir = cacheDir();
   try {
     const hit = readdirSync(dir).find((n) => n.endsWith(`-${key}.json`));
@@ -40,7 +49,7 @@ export function readCachedDag(key: string): Dag | undefined {
 
 /** Store a valid DAG, replacing older entries for the same file. */
 export function writeCachedDag(key: string, file: string, dag: Dag): void {
-  if (process.env.DAGU_CACHE === "off") return;
+  if (!enabled()) return;
   const dir = cacheDir();
   try {
     mkdirSync(dir, { recursive: true });

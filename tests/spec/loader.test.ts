@@ -52,6 +52,7 @@ test("a valid DAG is cached by content: an edit is a miss, the same text a hit",
   const cache = join(dir, "cache");
   const saved = process.env.XDG_CACHE_HOME;
   process.env.XDG_CACHE_HOME = cache;
+  process.env.DAGU_CACHE = "on";
   try {
     const file = join(dir, "cached.yaml");
     writeFileSync(file, "steps: [echo one]\n");
@@ -65,6 +66,7 @@ test("a valid DAG is cached by content: an edit is a miss, the same text a hit",
     writeFileSync(file, "steps:\n  - name: a\n    oops: 1\n");
     expect(loadDag(file)).rejects.toThrow('unknown key "oops"');
   } finally {
+    delete process.env.DAGU_CACHE;
     if (saved === undefined) delete process.env.XDG_CACHE_HOME;
     else process.env.XDG_CACHE_HOME = saved;
   }
