@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
-import type { Dag, HandlerKind, Step } from "../core/dag.ts";
+import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
 import { handlerStepName } from "../core/dag.ts";
 import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
@@ -69,6 +69,23 @@ const handlerKey: Readonly<Record<HandlerKind, HandlerRecordKey>> = {
 
 const snapshotIntervalMs = 25;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const shellTypes = new Set(["", "shell", "command"]);
+
+function isShellType(type: string): boolean {
+  return shellTypes.has(type);
+}
+
+/** Variables in every string of an executor's `config`, at any depth (Dagu's EvalObject). */
+function substConfig(config: Readonly<Record<string, ConfigValue>>, subst: (s: string) => string): Record<string, ConfigValue> {
+  const walk = (v: ConfigValue): ConfigValue => {
+    if (typeof v === "string") return subst(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x as ConfigValue)]));
+    return v;
+  };
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, walk(v)]));
+}
 
 /** Go's Duration string for whole milliseconds: 1s, 1.004s, 250ms. */
 function goSeconds(ms: number): string {
@@ -475,7 +492,10 @@ class Run {
     },
   ): Promise<void> {
     const step = n.step;
-    const subst = (s: string): string => expandVariables(s, io.cmdLookup, this.stepRefs);
+    // A shell gets only what Dagu substitutes itself (the rest is its job); other executors
+    // see every variable, the DAG env included, in command, script and config.
+    const viaShell = isShellType(step.executor.type);
+    const subst = (s: string): string => expandVariables(s, viaShell ? io.cmdLookup : io.envLookup, this.stepRefs);
     for (;;) {
       if (this.canceled && !isHandler) {
         n.status = NodeStatus.Aborted;
@@ -488,6 +508,7 @@ class Run {
         ...step,
         commands: step.commands.map((c) => ({ ...c, cmdWithArgs: subst(c.cmdWithArgs), args: c.args.map(subst) })),
         script: subst(step.script),
+        executor: { type: step.executor.type, config: substConfig(step.executor.config, subst) },
       };
       n.setResolvedStep(resolved);
       // The run's stop signal, unless the step needs its own (a timeout) or is a handler:
