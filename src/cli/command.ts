@@ -142,6 +142,7 @@ function byteOrder(a: string, b: string): number {
 export function formatHelp(c: Command): string {
   const leaf = c.name.split(" ").at(-1) ?? c.name;
   const rows = Object.entries(c.flags)
+    .filter(([, d]) => !d.hidden)
     .sort(([a], [b]) => byteOrder(a, b))
     .map(([name, d]) => {
       const short = d.short ? `-${d.short}, ` : "    ";

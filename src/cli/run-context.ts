@@ -5,7 +5,7 @@
  */
 import { type DaguPaths, resolvePaths } from "../config/paths.ts";
 import type { Dag } from "../core/dag.ts";
-import type { RunRecord } from "../core/run-record.ts";
+import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, titleCase } from "../core/status.ts";
 import { type ResumeFrom, runDag } from "../engine/run-dag.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
@@ -34,6 +34,8 @@ export interface ForegroundRun {
   readonly quiet: boolean;
   readonly resume?: ResumeFrom;
   readonly generatedRunId?: boolean;
+  readonly root?: DagRunRef;
+  readonly parent?: DagRunRef;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
       stop: stop.signal,
       ...(run.resume ? { resume: run.resume } : {}),
       ...(run.generatedRunId ? { generatedRunId: true } : {}),
+      ...(run.root && run.parent ? { root: run.root, parent: run.parent } : {}),
       ...(!run.quiet && process.stdout.isTTY ? { onSnapshot: progressPrinter() } : {}),
     });
   } finally {

@@ -11,6 +11,8 @@ import { join, resolve } from "node:path";
 
 export interface DaguPaths {
   readonly home: string;
+  /** Set when DAGU_HOME / --dagu-home put everything under one folder (child runs get it too). */
+  readonly unifiedHome?: string;
   readonly configFile: string;
   readonly dagsDir: string;
   readonly baseConfig: string;
@@ -40,6 +42,7 @@ export function resolvePaths(daguHomeFlag?: string, env: NodeJS.ProcessEnv = pro
   const dataDir = env.DAGU_DATA_DIR || join(dataRoot, "data");
   return {
     home: unified ? resolve(unified) : configDir,
+    ...(unified ? { unifiedHome: resolve(unified) } : {}),
     configFile: join(configDir, "config.yaml"),
     dagsDir: env.DAGU_DAGS_DIR || env.DAGU_DAGS || join(configDir, "dags"),
     baseConfig: env.DAGU_BASE_CONFIG || join(configDir, "base.yaml"),

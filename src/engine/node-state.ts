@@ -3,7 +3,7 @@
  * The mutable state of one step during a run, and its snapshot as a status.jsonl node.
  */
 import type { Step } from "../core/dag.ts";
-import type { NodeRecord, StepSnapshot } from "../core/run-record.ts";
+import type { NodeRecord, StepSnapshot, SubRunRef } from "../core/run-record.ts";
 import { NodeStatus } from "../core/status.ts";
 
 /** The step as Dagu records it (its JSON field names, empty fields left out). */
@@ -49,6 +49,8 @@ export class NodeState {
   repeated = false;
   stdoutPath = "";
   stderrPath = "";
+  /** Child runs a sub-DAG step started. */
+  children: readonly SubRunRef[] = [];
   /** Captured outputs: NAME → value. */
   readonly outputs = new Map<string, string>();
   /** Cached `continueOn` verdict for a failed node (Dagu's DAGU_CONTINUE_ON.<step>). */
@@ -95,6 +97,7 @@ export class NodeState {
       ...(this.doneCount > 0 ? { doneCount: this.doneCount } : {}),
       ...(this.repeated ? { repeated: true } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.children.length > 0 ? { children: this.children } : {}),
       ...(Object.keys(vars).length > 0 ? { outputVariables: vars } : {}),
       ...(this.startedAt ? { exitCode: this.exitCode } : {}),
     };

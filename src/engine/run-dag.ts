@@ -13,6 +13,7 @@ import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
 import { handlerStepName } from "../core/dag.ts";
 import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
+import type { ExecRunContext } from "../executors/executor.ts";
 import { executorFor } from "../executors/registry.ts";
 import { ProcHeartbeat } from "../store/proc-file.ts";
 import { procFile, stepLogBase } from "../store/run-layout.ts";
@@ -148,6 +149,19 @@ class Run {
 
   get dag(): Dag {
     return this.opts.dag;
+  }
+
+  /** What executors may know of this run (sub-DAG steps start child runs under it). */
+  get execRunContext(): ExecRunContext {
+    const { dag, runId } = this.opts;
+    return {
+      dagName: dag.name,
+      runId,
+      root: this.opts.root ?? { name: dag.name, id: runId },
+      dagLocation: dag.location,
+      localDags: dag.localDags,
+      paths: this.opts.paths,
+    };
   }
 
   record(): RunRecord {
@@ -509,6 +523,18 @@ class Run {
         commands: step.commands.map((c) => ({ ...c, cmdWithArgs: subst(c.cmdWithArgs), args: c.args.map(subst) })),
         script: subst(step.script),
         executor: { type: step.executor.type, config: substConfig(step.executor.config, subst) },
+        ...(step.subDag ? { subDag: { name: subst(step.subDag.name), params: subst(step.subDag.params) } } : {}),
+        ...(step.parallel
+          ? {
+              parallel: {
+                ...step.parallel,
+                ...(step.parallel.variable !== undefined ? { variable: subst(step.parallel.variable) } : {}),
+                items: step.parallel.items.map((i) =>
+                  i.kind === "value" ? { kind: "value" as const, value: subst(i.value) } : { kind: "params" as const, params: Object.fromEntries(Object.entries(i.params).map(([k, v]) => [k, subst(v)])) },
+                ),
+              },
+            }
+          : {}),
       };
       n.setResolvedStep(resolved);
       // The run's stop signal, unless the step needs its own (a timeout) or is a handler:
@@ -544,10 +570,12 @@ class Run {
         signal,
         stopSignal: (step.signalOnStop ?? "SIGTERM") as NodeJS.Signals,
         killAfterMs: this.dag.maxCleanUpTimeSec * 1000,
+        run: this.execRunContext,
       });
       if (timer) clearTimeout(timer);
       unlink();
       n.exitCode = result.ok ? 0 : result.exitCode;
+      if (result.children) n.children = result.children;
       if (step.output) {
         const value = io.out.capturedText();
         n.outputs.set(step.output.name, value);
@@ -596,7 +624,7 @@ class Run {
         this.changed();
         continue;
       }
-      if (n.status === NodeStatus.Running) n.status = NodeStatus.Succeeded;
+      if (n.status === NodeStatus.Running) n.status = result.ok && result.partial ? NodeStatus.PartiallySucceeded : NodeStatus.Succeeded;
       return;
     }
   }
@@ -673,6 +701,7 @@ function restoreFrom(run: Run, resume: ResumeFrom): void {
     n.stdoutPath = old.stdout;
     n.stderrPath = old.stderr;
     n.exitCode = old.exitCode ?? 0;
+    n.children = old.children ?? [];
     n.doneCount = old.doneCount ?? 0;
     if (old.error) n.error = old.error;
     for (const [k, v] of Object.entries(old.outputVariables ?? {})) {
@@ -705,7 +734,9 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const run = new Run(opts);
   const { dag, store, paths } = opts;
   run.startedAt = new Date();
-  run.attempt = opts.resume ? store.createAttempt(opts.resume.run, run.startedAt) : store.createRun(dag.name, opts.runId, run.startedAt, { checkUnique: opts.generatedRunId !== true });
+  run.attempt = opts.resume
+    ? store.createAttempt(opts.resume.run, run.startedAt)
+    : store.createRun(dag.name, opts.runId, run.startedAt, { checkUnique: opts.generatedRunId !== true, ...(opts.root ? { root: opts.root } : {}) });
   if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });

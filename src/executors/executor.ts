@@ -3,7 +3,9 @@
  * The one interface every step type implements. The engine resolves values, opens the log
  * files and owns timeouts and stop; an executor only runs the step and reports how it ended.
  */
-import type { Step } from "../core/dag.ts";
+import type { DaguPaths } from "../config/paths.ts";
+import type { Dag, Step } from "../core/dag.ts";
+import type { DagRunRef, SubRunRef } from "../core/run-record.ts";
 
 export interface ExecContext {
   /** The step with its commands and script already substituted. */
@@ -23,15 +25,28 @@ export interface ExecContext {
   readonly stopSignal: NodeJS.Signals;
   /** Grace period after the stop signal before SIGKILL. */
   readonly killAfterMs: number;
+  /** The run this step belongs to (sub-DAG steps start child runs under it). */
+  readonly run: ExecRunContext;
+}
+
+export interface ExecRunContext {
+  readonly dagName: string;
+  readonly runId: string;
+  readonly root: DagRunRef;
+  /** The DAG file, for resolving `call:` targets next to it. */
+  readonly dagLocation: string;
+  readonly localDags: Readonly<Record<string, Dag>>;
+  readonly paths: DaguPaths;
 }
 
 export interface OutputSink {
   write(chunk: Uint8Array): void;
 }
 
+/** How the step ended; sub-DAG steps also name their child runs. */
 export type ExecResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly exitCode: number; readonly error: string };
+  | { readonly ok: true; readonly partial?: boolean; readonly children?: readonly SubRunRef[] }
+  | { readonly ok: false; readonly exitCode: number; readonly error: string; readonly children?: readonly SubRunRef[] };
 
 export interface Executor {
   run(ctx: ExecContext): Promise<ExecResult>;

@@ -9,10 +9,15 @@ type Loader = () => Promise<Executor>;
 
 const commandExecutor: Loader = async () => new (await import("./command.ts")).CommandExecutor();
 
+const subDagExecutor: Loader = async () => new (await import("./dag.ts")).SubDagExecutor();
+
 const loaders: Readonly<Record<string, Loader>> = {
   "": commandExecutor,
   shell: commandExecutor,
   command: commandExecutor,
+  dag: subDagExecutor,
+  subworkflow: subDagExecutor,
+  parallel: subDagExecutor,
 };
 
 const cache = new Map<string, Promise<Executor>>();

@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DaguError } from "../core/errors.ts";
-import type { RunRecord } from "../core/run-record.ts";
-import { attemptDirName, attemptLogDir, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
-import { type AttemptWriter, type ListRunsOptions, RunExistsError, type RunStore, type StoredRun } from "./run-store.ts";
+import type { DagRunRef, RunRecord } from "../core/run-record.ts";
+import { attemptDirName, attemptLogDir, childRunDir, parseAttemptTime, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
+import { type AttemptWriter, type CreateRunOptions, type ListRunsOptions, RunExistsError, type RunStore, type StoredRun } from "./run-store.ts";
 import { readStatusFile, StatusFileWriter } from "./status-file.ts";
 
 function listDesc(dir: string, filter: (n: string) => boolean = () => true): string[] {
@@ -39,9 +39,17 @@ export class FileRunStore implements RunStore {
     private readonly logDir: string,
   ) {}
 
-  createRun(dagName: string, runId: string, at: Date, opts: { readonly checkUnique?: boolean } = {}): AttemptWriter {
-    if (opts.checkUnique !== false && this.findRun(dagName, runId)) throw new RunExistsError(`a run with id ${runId} already exists for DAG ${dagName}`);
-    const dir = runDir(this.dagRunsDir, dagName, at, runId);
+  createRun(dagName: string, runId: string, at: Date, opts: CreateRunOptions = {}): AttemptWriter {
+    let dir: string;
+    if (opts.root && opts.root.id !== runId) {
+      const root = this.findRun(opts.root.name, opts.root.id);
+      if (!root) throw new DaguError(`root run ${opts.root.name}:${opts.root.id} not found`);
+      dir = childRunDir(root.runDir, runId);
+      if (existsSync(dir)) throw new RunExistsError(`sub-DAG run ${runId} already exists under ${opts.root.name}:${opts.root.id}`);
+    } else {
+      if (opts.checkUnique !== false && this.findRun(dagName, runId)) throw new RunExistsError(`a run with id ${runId} already exists for DAG ${dagName}`);
+      dir = runDir(this.dagRunsDir, dagName, at, runId);
+    }
     mkdirSync(dir, { recursive: true });
     return this.createAttempt({ dagName, runId, runDir: dir, createdAt: at }, at);
   }
@@ -85,6 +93,17 @@ export class FileRunStore implements RunStore {
         }
       }
     }
+  }
+
+  findChildRun(root: DagRunRef, dagName: string, runId: string): StoredRun | undefined {
+    const rootRun = this.findRun(root.name, root.id);
+    if (!rootRun) return undefined;
+    const dir = childRunDir(rootRun.runDir, runId);
+    if (!existsSync(dir)) return undefined;
+    // A child's folder name has no time: its first attempt's name does.
+    const [first] = listDesc(dir, (n) => n.startsWith("attempt_")).reverse();
+    const at = first ? parseAttemptTime(first) : rootRun.createdAt;
+    return { dagName, runId, runDir: dir, createdAt: at ?? rootRun.createdAt };
   }
 
   findRun(dagName: string, runId: string): StoredRun | undefined {

@@ -78,3 +78,11 @@ export function parseRunDirName(name: string): { readonly at: Date; readonly id:
   const [, y, mo, d, h, mi, s, id] = m;
   return { at: new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))), id: id as string };
 }
+
+/** The creation time in an `attempt_<stamp>_<ms>Z_<id>` folder name. */
+export function parseAttemptTime(name: string): Date | undefined {
+  const m = /^attempt_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})_(\d{3})Z_/.exec(name);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = m;
+  return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms)));
+}

@@ -3,7 +3,7 @@
  * The one interface every role uses to record and read runs. The file implementation is
  * store/file-run-store.ts; another backend (SQLite, Postgres) implements the same interface.
  */
-import type { RunRecord } from "../core/run-record.ts";
+import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 
 /** One attempt being written by its owner process. */
 export interface AttemptWriter {
@@ -33,6 +33,13 @@ export interface StoredRun {
   readonly createdAt: Date;
 }
 
+export interface CreateRunOptions {
+  /** Check that the id is new (user-chosen ids); generated ones are unique by construction. */
+  readonly checkUnique?: boolean;
+  /** A sub-DAG run: stored under this root run (`…/children/child_<id>`), as Dagu does. */
+  readonly root?: DagRunRef;
+}
+
 export interface ListRunsOptions {
   readonly limit?: number;
 }
@@ -42,7 +49,9 @@ export interface RunStore {
    * A new run with its first attempt. With `checkUnique`, fails if the run id exists for
    * this DAG (user-chosen ids); generated ids are unique by construction and skip the scan.
    */
-  createRun(dagName: string, runId: string, at: Date, opts?: { readonly checkUnique?: boolean }): AttemptWriter;
+  createRun(dagName: string, runId: string, at: Date, opts?: CreateRunOptions): AttemptWriter;
+  /** A sub-DAG run stored under its root run, or undefined. */
+  findChildRun(root: DagRunRef, dagName: string, runId: string): StoredRun | undefined;
   /** A new attempt of an existing run (retry). */
   createAttempt(run: StoredRun, at: Date): AttemptWriter;
   findRun(dagName: string, runId: string): StoredRun | undefined;

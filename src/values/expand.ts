@@ -41,8 +41,9 @@ export function expandVariables(text: string, lookup: VarLookup, stepRef?: StepR
   return text.replace(refPattern, (match, braced: string | undefined, path: string | undefined, bare: string | undefined, offset: number) => {
     const name = (braced ?? bare) as string;
     const ref = path && stepRef ? stepRefPattern.exec(path) : null;
-    // Step references are replaced even inside single quotes; plain variables are not.
-    if (!ref && text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
+    // Only a plain variable directly in single quotes is left alone; Dagu resolves step
+    // references and JSON paths (`'${R.outputs.x}'`) there too.
+    if (!path && text[offset - 1] === "'" && text[offset + match.length] === "'") return match;
     if (ref) {
       const prop = ref[1] === "exit_code" ? "exitCode" : (ref[1] as "stdout" | "stderr" | "exitCode");
       const v = stepRef?.(name, prop);

@@ -7,6 +7,7 @@
  */
 import { DaguError, UsageError } from "../../core/errors.ts";
 import { loadDag } from "../../spec/loader.ts";
+import type { DagRunRef } from "../../core/run-record.ts";
 import { RunExistsError } from "../../store/run-store.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramsFlag, workerIdFlag } from "../common-flags.ts";
@@ -29,6 +30,14 @@ This command parses the DAG definition, resolves parameters, and initiates the D
 
 const runIdPattern = /^[A-Za-z0-9_-]{1,63}$/;
 
+/** `name:id`, as Dagu passes --root and --parent to sub-DAG runs. */
+function parseRunRef(value: string | undefined, flag: string): DagRunRef | undefined {
+  if (value === undefined) return undefined;
+  const at = value.lastIndexOf(":");
+  if (at <= 0 || at === value.length - 1) throw new UsageError(`${flag} must be <dag name>:<run id>, got "${value}"`);
+  return { name: value.slice(0, at), id: value.slice(at + 1) };
+}
+
 export default defineCommand({
   name: "start",
   usage: "dagu start [flags] <DAG definition> [-- param1 param2 ...]",
@@ -41,6 +50,7 @@ export default defineCommand({
     ...paramsFlag,
     parent: { type: "string", description: "[only for sub dag-runs] reference for the parent dag-run" },
     root: { type: "string", description: "[only for sub dag-runs] reference for the root dag-run" },
+    local: { type: "string", description: "[only for sub dag-runs] run the document of this name in the file", hidden: true },
     ...newRunIdFlag,
     ...workerIdFlag,
   },
@@ -51,11 +61,32 @@ export default defineCommand({
     if (!runIdPattern.test(runId)) throw new UsageError(`invalid run ID "${runId}": use letters, digits, '-' and '_' (at most 63)`);
     const ctx = cliRunContext(flags["dagu-home"]);
     const { paths } = ctx;
-    let dag = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
+    const root = parseRunRef(flags.root, "--root");
+    const parent = parseRunRef(flags.parent, "--parent");
+    if ((root === undefined) !== (parent === undefined)) throw new UsageError("--root and --parent go together");
+    const loaded = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
+    let dag = loaded;
+    if (flags.local !== undefined) {
+      const local = loaded.localDags[flags.local];
+      if (!local) throw new DaguError(`${file} has no DAG named "${flags.local}"`);
+      // A local DAG runs where its file is, with its sibling documents still callable.
+      dag = { ...local, localDags: loaded.localDags };
+    }
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
     try {
-      return await runInForeground(ctx, { dag, runId, generatedRunId: flags["run-id"] === undefined, paramOverrides: [...(flags.params ? [flags.params] : []), ...rest], quiet: flags.quiet });
+      // A sub-DAG run that exists already (its parent is being retried) gets a new attempt.
+      const existing = root && parent ? ctx.store.findChildRun(root, dag.name, runId) : undefined;
+      const previous = existing ? ctx.store.readLatest(existing) : undefined;
+      return await runInForeground(ctx, {
+        dag,
+        runId,
+        generatedRunId: flags["run-id"] === undefined,
+        paramOverrides: [...(flags.params ? [flags.params] : []), ...rest],
+        quiet: flags.quiet,
+        ...(root && parent ? { root, parent } : {}),
+        ...(existing && previous ? { resume: { run: existing, previous } } : {}),
+      });
     } catch (e) {
       if (e instanceof RunExistsError) throw new DaguError(e.message);
       throw e;
