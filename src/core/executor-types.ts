@@ -53,6 +53,9 @@ export const executorCapabilities: Readonly<Record<string, ExecutorCapabilities>
   gha: ghaCaps,
   github_action: ghaCaps,
   "github-action": ghaCaps,
+  // Dagu v2 (2.6.5) step types: template renders `script`; router takes only value/routes.
+  template: { ...none, script: true },
+  router: none,
 };
 
 export function isKnownExecutorType(type: string): boolean {

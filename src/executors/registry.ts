@@ -11,10 +11,17 @@ const commandExecutor: Loader = async () => new (await import("./command.ts")).C
 
 const subDagExecutor: Loader = async () => new (await import("./dag.ts")).SubDagExecutor();
 
+const archiveExecutor: Loader = async () => new (await import("./archive.ts")).ArchiveExecutor();
+const templateExecutor: Loader = async () => new (await import("./template.ts")).TemplateExecutor();
+const routerExecutor: Loader = async () => new (await import("./router.ts")).RouterExecutor();
+
 const loaders: Readonly<Record<string, Loader>> = {
   "": commandExecutor,
   shell: commandExecutor,
   command: commandExecutor,
+  archive: archiveExecutor,
+  template: templateExecutor,
+  router: routerExecutor,
   dag: subDagExecutor,
   subworkflow: subDagExecutor,
   parallel: subDagExecutor,

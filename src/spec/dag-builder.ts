@@ -13,6 +13,7 @@ import { parseLlm } from "./llm-spec.ts";
 import { describe, type IssueList, join, MapReader } from "./node-reader.ts";
 import { escapeParams, numberParams } from "../core/param-syntax.ts";
 import { parseParamNode } from "./params.ts";
+import { transformRouters } from "./router-spec.ts";
 import { type BuiltStep, buildStep, type StepContext } from "./step-builder.ts";
 import type { YMap, YNode } from "./yaml-nodes.ts";
 
@@ -427,7 +428,9 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
       if (n) handlerOn[kind] = buildStep(n, h.at(key), stepCtx, { name: handlerStepName[kind], handler: true }).step;
     }
   }
-  const steps = checkGraph(buildSteps(r.get("steps"), type, stepCtx), issues);
+  const built = buildSteps(r.get("steps"), type, stepCtx);
+  const routed = transformRouters(built, type, issues);
+  const steps = checkGraph(built.map((p, i) => ({ ...p, step: routed[i] as Step })), issues);
   if (Object.keys(workerSelector).length > 0 && steps.some((s) => s.executor.type === "hitl")) {
     r.error("workerSelector", "a DAG with hitl steps cannot be dispatched to workers");
   }

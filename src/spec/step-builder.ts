@@ -20,6 +20,7 @@ import {
   parseShell,
 } from "./field-parsers.ts";
 import { parseLlm } from "./llm-spec.ts";
+import { parseRouterFields } from "./router-spec.ts";
 import { describe, type IssueList, join, MapReader } from "./node-reader.ts";
 import { escapeParams } from "../core/param-syntax.ts";
 import { parseParamNode } from "./params.ts";
@@ -31,6 +32,8 @@ export const stepKeys = [
   "stdout", "stderr", "logOutput", "output", "depends", "continueOn", "retryPolicy", "repeatPolicy", "mailOnError",
   "precondition", "preconditions", "signalOnStop", "call", "run", "params", "parallel", "workerSelector", "env",
   "timeoutSec", "container", "type", "config", "llm", "messages",
+  // Keys of Dagu v2 step types (router, template); unknown on every other step, as in 1.30.
+  "value", "routes", "with",
 ] as const;
 
 /** Signal names Dagu accepts for `signalOnStop` (POSIX names on Unix). */
@@ -276,6 +279,18 @@ export function buildStep(node: YMap, path: string, ctx: StepContext, opts: Step
   else if (type === "" && ctx.dagContainer) type = "container";
   else if (type === "" && ctx.dagSsh) type = "ssh";
 
+  // v2-only step types: `with:` is their config (not with `config:`), router reads value/routes.
+  const v2Type = type === "router" || type === "template";
+  const withEntry = node.entries.find((e) => e.key.toLowerCase() === "with");
+  if (withEntry && !v2Type) issues.add(withEntry.keyPos, r.at(withEntry.key), `unknown key "${withEntry.key}"`);
+  else if (withEntry && r.has("with")) {
+    if (r.has("config")) r.error("with", `fields "with" and "config" cannot be used together; use "with"`);
+    else if (withEntry.value.kind === "map") config = toPlain(withEntry.value) as Record<string, ConfigValue>;
+    else r.error("with", `must be a map, got ${describe(withEntry.value)}`);
+  }
+  const routerConfig = parseRouterFields(r, type);
+  if (routerConfig) config = { ...config, ...routerConfig };
+
   const caps = capabilitiesOf(type);
 
   const llmNode = r.map("llm");
@@ -355,6 +370,7 @@ function checkListStep(step: Step, r: MapReader, configNode: YNode): void {
     r.issues.add(r.node.pos, r.at("command"), "archive step requires a command (create, extract or list)");
   }
   if (type === "hitl") checkHitlConfig(configNode, r.at("config"), r.issues);
+  if (type === "template" && step.script === "") r.issues.add(r.node.pos, r.at("script"), "template executor requires a script field");
   const { parallel } = step;
   if (parallel) {
     if (!step.subDag) r.error("parallel", "parallel execution is only supported for sub-DAGs (the step must have 'call')");
