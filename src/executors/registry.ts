@@ -19,6 +19,8 @@ const loaders: Readonly<Record<string, Loader>> = {
   "": commandExecutor,
   shell: commandExecutor,
   command: commandExecutor,
+  http: async () => new (await import("./http.ts")).HttpExecutor(),
+  jq: async () => new (await import("./jq.ts")).JqExecutor(),
   archive: archiveExecutor,
   template: templateExecutor,
   router: routerExecutor,
