@@ -510,6 +510,8 @@ class Run {
     // see every variable, the DAG env included, in command, script and config.
     const viaShell = isShellType(step.executor.type);
     const subst = (s: string): string => expandVariables(s, viaShell ? io.cmdLookup : io.envLookup, this.stepRefs);
+    // A template's text is Go template source: `$x` there is the template's, not ours (v2).
+    const substScript = step.executor.type === "template" ? (s: string): string => s : subst;
     for (;;) {
       if (this.canceled && !isHandler) {
         n.status = NodeStatus.Aborted;
@@ -521,7 +523,7 @@ class Run {
       const resolved: Step = {
         ...step,
         commands: step.commands.map((c) => ({ ...c, cmdWithArgs: subst(c.cmdWithArgs), args: c.args.map(subst) })),
-        script: subst(step.script),
+        script: substScript(step.script),
         executor: { type: step.executor.type, config: substConfig(step.executor.config, subst) },
         ...(step.subDag ? { subDag: { name: subst(step.subDag.name), params: subst(step.subDag.params) } } : {}),
         ...(step.parallel
@@ -588,6 +590,13 @@ class Run {
           n.exitCode = 124;
           n.error = `step timed out after ${goSeconds(Date.now() - started)} (timeout: ${step.timeoutSec}s): context deadline exceeded`;
           this.lastError = n.error;
+          return;
+        }
+        if (result.deadline) {
+          // Dagu records an executor's own deadline as aborted, without the step prefix.
+          n.status = NodeStatus.Aborted;
+          n.error = result.error;
+          this.lastError = result.error;
           return;
         }
         if (!isHandler && (this.dagTimedOut || this.canceled)) {

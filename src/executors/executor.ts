@@ -46,7 +46,14 @@ export interface OutputSink {
 /** How the step ended; sub-DAG steps also name their child runs. */
 export type ExecResult =
   | { readonly ok: true; readonly partial?: boolean; readonly children?: readonly SubRunRef[] }
-  | { readonly ok: false; readonly exitCode: number; readonly error: string; readonly children?: readonly SubRunRef[] };
+  | {
+      readonly ok: false;
+      readonly exitCode: number;
+      readonly error: string;
+      readonly children?: readonly SubRunRef[];
+      /** The executor's own deadline passed (e.g. http `timeout`): Dagu records the step aborted. */
+      readonly deadline?: boolean;
+    };
 
 export interface Executor {
   run(ctx: ExecContext): Promise<ExecResult>;

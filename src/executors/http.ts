@@ -301,7 +301,7 @@ const enc = new TextEncoder();
 export class HttpExecutor implements Executor {
   async run(ctx: ExecContext): Promise<ExecResult> {
     const { step } = ctx;
-    const fail = (error: string): ExecResult => ({ ok: false, exitCode: 1, error });
+    const fail = (error: string, deadline = false): ExecResult => ({ ok: false, exitCode: 1, error, ...(deadline ? { deadline } : {}) });
     // A script holds the whole config as JSON and then `config:` is not read at all.
     const decoded = step.script.length > 0 ? decodeConfigJson(step.script) : decodeConfigMap(step.executor.config);
     if (!decoded.ok) return fail(decoded.error);
@@ -339,7 +339,7 @@ export class HttpExecutor implements Executor {
           ...(cfg.skipTLSVerify ? { tls: { rejectUnauthorized: false } } : {}),
         });
       } catch (e) {
-        if (timedOut) return fail(`${op} "${req.url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
+        if (timedOut) return fail(`${op} "${req.url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, true);
         if (ac.signal.aborted) return fail(`${op} "${req.url}": context canceled`);
         return fail(networkError(e, op, req.url));
       }
@@ -347,7 +347,7 @@ export class HttpExecutor implements Executor {
       try {
         body = new Uint8Array(await res.arrayBuffer());
       } catch (e) {
-        if (timedOut) return fail("context deadline exceeded (Client.Timeout or context cancellation while reading body)");
+        if (timedOut) return fail("context deadline exceeded (Client.Timeout or context cancellation while reading body)", true);
         if (ac.signal.aborted) return fail("context canceled");
         return fail((e as Error).message);
       }

@@ -231,8 +231,9 @@ steps:
     const ours = await runOurs(file);
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(ours.code).toBe(1);
-    // Dagu marks this step aborted (the error wraps context.DeadlineExceeded); the text matches.
-    expect(ours.steps.get("t")?.error).toEndWith(`Get "${base}/slow?ms=5000": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
+    // As Dagu: the step is aborted (the error wraps context.DeadlineExceeded), the run fails.
+    expect(ours.steps.get("t")?.error).toBe(`Get "${base}/slow?ms=5000": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
+    expect(ours.steps.get("t")?.status).toBe(3);
   }, 10_000);
 
   test("dagu stop aborts a request in flight", async () => {

@@ -136,7 +136,7 @@ describe("errors", () => {
   test("config.timeout", async () => {
     const t0 = Date.now();
     const { r } = await run(`GET ${base}/slow`, { config: { timeout: "1" } });
-    expect(r).toEqual({ ok: false, exitCode: 1, error: `Get "${base}/slow": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+    expect(r).toEqual({ ok: false, exitCode: 1, deadline: true, error: `Get "${base}/slow": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
     expect(Date.now() - t0).toBeLessThan(2500);
   });
   test("abort (stop) cancels the request", async () => {
