@@ -36,12 +36,10 @@ function entryName(file: string, key: string): string {
   return `${hex(file)}-${key}.json`;
 }
 
-export function readCachedDag(key: string): Dag | undefined {
+export function readCachedDag(file: string, key: string): Dag | undefined {
   if (!enabled()) return undefined;
-  const dir = cacheDir();
   try {
-    const hit = readdirSync(dir).find((n) => n.endsWith(`-${key}.json`));
-    return hit ? (JSON.parse(readFileSync(join(dir, hit), "utf8")) as Dag) : undefined;
+    return JSON.parse(readFileSync(join(cacheDir(), entryName(file, key)), "utf8")) as Dag;
   } catch {
     return undefined;
   }

@@ -56,7 +56,7 @@ export async function loadDag(nameOrPath: string, opts: LoadOptions = {}): Promi
     }
   }
   const key = cacheKey([file, text, opts.baseConfig ?? "", baseText, opts.name ?? ""]);
-  const cached = readCachedDag(key);
+  const cached = readCachedDag(file, key);
   if (cached) return cached;
   const { parseDagText } = await import("./dag-text.ts");
   const parsed = parseDagText(text, file, { ...opts, shownAs: nameOrPath });
