@@ -119,6 +119,8 @@ class Run {
   readonly byId = new Map<string, NodeState>();
   readonly dependents = new Map<string, NodeState[]>();
   readonly handlers = new Map<HandlerKind, NodeState>();
+  /** Some step has `output:` (only then do steps need their dependencies' outputs). */
+  readonly capturesOutput: boolean;
   attempt!: AttemptWriter;
   log!: RunLog;
   startedAt = new Date();
@@ -145,6 +147,7 @@ class Run {
     }
     for (const n of this.nodes) for (const d of n.step.depends) this.dependents.set(d, [...(this.dependents.get(d) ?? []), n]);
     for (const [kind, step] of Object.entries(dag.handlerOn) as [HandlerKind, Step][]) this.handlers.set(kind, new NodeState(step));
+    this.capturesOutput = [...this.nodes, ...this.handlers.values()].some((n) => n.step.output !== undefined);
   }
 
   get dag(): Dag {
@@ -222,6 +225,8 @@ class Run {
   /** Variables visible to a step: params, DAG env, outputs of its (transitive) dependencies, step env. */
   stepVars(n: NodeState, allOutputs: boolean): Map<string, string> {
     const vars = new Map<string, string>(this.values.paramVars);
+    // Most DAGs capture no output at all: then there is nothing to look for.
+    if (!this.capturesOutput) return vars;
     if (allOutputs) {
       for (const other of this.nodes) for (const [k, v] of other.outputs) vars.set(k, v);
     } else {
