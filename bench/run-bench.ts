@@ -198,6 +198,9 @@ async function runOnce(tool: Tool, files: WorkloadFiles, cwd: string, opts: RunO
     const env: Record<string, string | undefined> = { ...process.env };
     if (home !== undefined) env.DAGU_HOME = home;
     const rss = opts.gnuTime ? { gnuTime: opts.gnuTime, file: join(opts.scratch, "rss.txt") } : undefined;
+    // Flush what the previous run wrote (the reference writes many files), so its writeback
+    // does not land on the next tool's clock.
+    Bun.spawnSync(["sync"]);
     return await timeProcess(tool.argv(files), { cwd: home ?? cwd, env, timeoutMs: opts.timeoutMs, ...(rss ? { rss } : {}) });
   } finally {
     if (home !== undefined) rmSync(home, { recursive: true, force: true });

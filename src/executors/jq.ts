@@ -19,6 +19,8 @@ import * as nodePath from "node:path";
 import jqSourceText from "jq-wasm/dist/build/jq.js" with { type: "text" };
 import type { ConfigValue } from "../core/dag.ts";
 import type { ExecContext, ExecResult, Executor } from "./executor.ts";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { type ConfigInput, type JsonValue, goFormatFloatV, goJsonParse, goMarshal, weakDecode } from "./go-json.ts";
 
 /** One run of jq's main: its exit status and both output streams. */
@@ -174,12 +176,27 @@ export class JqExecutor implements Executor {
   async run(ctx: ExecContext): Promise<ExecResult> {
     const { step } = ctx;
     const fail = (error: string): ExecResult => ({ ok: false, exitCode: 1, error });
-    const { values, error } = weakDecode(step.executor.config as Readonly<Record<string, ConfigValue>> as Readonly<Record<string, ConfigInput>>, [{ name: "raw", kind: "bool" }]);
+    const { values, error } = weakDecode(step.executor.config as Readonly<Record<string, ConfigValue>> as Readonly<Record<string, ConfigInput>>, [
+      { name: "raw", kind: "bool" },
+      { name: "input", kind: "string" },
+    ]);
     if (error) return fail(error);
     const raw = values.raw === true;
+    // Input from a file (Dagu v2: `config.input`, or `script: file://path`), else the script.
+    const inputFile = typeof values.input === "string" && values.input !== "" ? values.input : undefined;
+    if (inputFile !== undefined && step.script !== "") return fail("jq: config.input and script are mutually exclusive; provide one, not both");
+    const fromFile = inputFile ?? (step.script.startsWith("file://") ? step.script.slice("file://".length) : undefined);
+    let text = step.script;
+    if (fromFile !== undefined) {
+      try {
+        text = readFileSync(resolve(ctx.workingDir, fromFile), "utf8");
+      } catch (e) {
+        return fail(`jq: reading input file "${fromFile}": ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message}`);
+      }
+    }
     // Dagu decodes the input before it looks at the filter, so bad JSON is reported first.
-    const parsed = goJsonParse(step.script);
-    if (!parsed.ok) return fail(parsed.error);
+    const parsed = goJsonParse(text);
+    if (!parsed.ok) return fail(fromFile !== undefined ? `jq: parsing JSON from input file "${fromFile}": ${parsed.error}` : parsed.error);
     const filter = step.commands[0]?.cmdWithArgs ?? "";
     if (filter.trim() === "") {
       // gojq parses an empty query and fails when it runs: a runtime error, so no failure.

@@ -4,6 +4,9 @@
  * the Go JSON helpers it relies on. Expected texts are what Dagu 1.30.2 printed.
  */
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CommandEntry, ConfigValue, Step } from "../../src/core/dag.ts";
 import type { ExecContext, ExecResult } from "../../src/executors/executor.ts";
 import { goFormatFloatF, goFormatFloatV, goJsonSyntaxError, goMarshal } from "../../src/executors/go-json.ts";
@@ -81,6 +84,21 @@ describe("jq executor", () => {
   test("empty produces nothing; a trailing comment in the filter is fine", async () => {
     expect((await run("empty", "{}")).out).toBe("");
     expect((await run(".a # note", '{"a": 2}')).out).toBe("2\n");
+  });
+});
+
+describe("input from a file (Dagu v2)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dagu-jq-input-"));
+  writeFileSync(join(dir, "in.json"), '{"items": [1, 2, 3]}');
+  test("config.input names a JSON file; script: file://path does too", async () => {
+    expect((await run(".items | length", "", { input: join(dir, "in.json") })).out).toBe("3\n");
+    expect((await run(".items[0]", `file://${join(dir, "in.json")}`)).out).toBe("1\n");
+  });
+  test("config.input with a script, a missing file, bad JSON: the step fails and says why", async () => {
+    expect((await run(".", "{}", { input: join(dir, "in.json") })).r).toEqual({ ok: false, exitCode: 1, error: "jq: config.input and script are mutually exclusive; provide one, not both" });
+    expect((await run(".", "", { input: join(dir, "nope.json") })).r).toMatchObject({ ok: false, error: expect.stringContaining("no such file or directory") });
+    writeFileSync(join(dir, "bad.json"), "{");
+    expect((await run(".", "", { input: join(dir, "bad.json") })).r).toMatchObject({ ok: false, error: expect.stringContaining("parsing JSON from input file") });
   });
 });
 
