@@ -6,6 +6,7 @@
  */
 
 export type DagType = "chain" | "graph";
+export type OverlapPolicy = "skip" | "all" | "latest";
 export type LogOutputMode = "separate" | "merged";
 
 /** One cron entry: the expression as written (with any `CRON_TZ=`/`TZ=` prefix) and its zone. */
@@ -271,6 +272,10 @@ export interface Dag {
   readonly stopSchedule: readonly Schedule[];
   readonly restartSchedule: readonly Schedule[];
   readonly skipIfSuccessful: boolean;
+  /** What a scheduled tick does while a run of this DAG is active (Dagu v2): skip, all, latest. */
+  readonly overlapPolicy: OverlapPolicy;
+  /** How far back missed ticks are caught up after downtime (Dagu v2); 0 = no catch-up. */
+  readonly catchupWindowSec: number;
   /** Default params as written, in order. */
   readonly params: readonly ParamPair[];
   /** The `params:` value as declared, for UI forms and `DAGU_PARAMS_JSON`. */

@@ -23,10 +23,12 @@ export const dagKeys = [
   "delaySec", "restartWaitSec", "histRetentionDays", "precondition", "preconditions", "maxActiveRuns",
   "maxActiveSteps", "params", "maxCleanUpTimeSec", "tags", "queue", "maxOutputSize", "otel", "workerSelector",
   "container", "runConfig", "registryAuths", "ssh", "llm", "secrets",
+  // Scheduling keys of Dagu v2 (not in 1.30), accepted in both spellings v2 reads.
+  "overlapPolicy", "overlap_policy", "catchupWindow", "catchup_window",
 ] as const;
 
 /** Keys of later Dagu releases that 1.30 files cannot use; named in the error so users know why. */
-const laterReleaseKeys = new Set(["overlappolicy", "catchupwindow", "defaults", "labels", "histretentionruns"]);
+const laterReleaseKeys = new Set(["defaults", "labels", "histretentionruns"]);
 
 const nameRe = /^[a-zA-Z0-9_.-]+$/;
 const stepIdRe = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
@@ -435,6 +437,15 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
     r.error("workerSelector", "a DAG with hitl steps cannot be dispatched to workers");
   }
   const int = (k: string, d: number): number => r.int(k) ?? d;
+  const overlapKey = r.has("overlap_policy") ? "overlap_policy" : "overlapPolicy";
+  const overlapRaw = (r.string(overlapKey) ?? "").trim().toLowerCase();
+  let overlapPolicy: Dag["overlapPolicy"] = "skip";
+  if (overlapRaw === "all" || overlapRaw === "latest") overlapPolicy = overlapRaw;
+  else if (overlapRaw !== "" && overlapRaw !== "skip") r.error(overlapKey, `invalid overlapPolicy "${overlapRaw}": must be "skip", "all", or "latest"`);
+  const catchupKey = r.has("catchup_window") ? "catchup_window" : "catchupWindow";
+  const catchupRaw = r.string(catchupKey)?.trim() ?? "";
+  const catchupWindowSec = catchupRaw === "" ? 0 : parseDurationSec(catchupRaw);
+  if (catchupWindowSec === undefined) r.error(catchupKey, `invalid duration "${catchupRaw}" (use e.g. 30m, 6h, 2d12h)`);
   const maxActiveRuns = int("maxActiveRuns", 0);
 
   const dag: Dag = {
@@ -453,6 +464,8 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
     stopSchedule: schedules.stop,
     restartSchedule: schedules.restart,
     skipIfSuccessful: r.bool("skipIfSuccessful") ?? false,
+    overlapPolicy,
+    catchupWindowSec: catchupWindowSec ?? 0,
     params,
     defaultParams,
     ...(paramsSchema !== undefined ? { paramsSchema } : {}),
@@ -486,6 +499,14 @@ export function buildDag(root: YMap, ctx: BuildContext): BuiltDag {
     localDags: {},
   };
   return { dag, keys: r.keys() };
+}
+
+/** A duration like `90s`, `30m`, `6h`, `2d12h` (days allowed, as Dagu v2 reads it) in seconds. */
+export function parseDurationSec(text: string): number | undefined {
+  const units: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

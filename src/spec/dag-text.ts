@@ -32,6 +32,12 @@ function fieldsOf(key: string): string[] {
       return ["params", "defaultParams"];
     case "shell":
       return ["shell", "shellArgs"];
+    case "overlap_policy":
+    case "overlapPolicy":
+      return ["overlapPolicy"];
+    case "catchup_window":
+    case "catchupWindow":
+      return ["catchupWindowSec"];
     default:
       return [key];
   }
