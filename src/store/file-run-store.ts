@@ -4,7 +4,7 @@
  * id, so listing the last N runs reads N status files and a handful of directories, never
  * the whole history. Nothing here takes a lock a writer needs.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DaguError } from "../core/errors.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
@@ -136,6 +136,12 @@ export class FileRunStore implements RunStore {
       if (record) return record;
     }
     return undefined;
+  }
+
+  appendRecord(run: StoredRun, record: RunRecord): void {
+    const dir = this.latestAttemptDir(run);
+    if (!dir) throw new DaguError(`run ${run.runId} of ${run.dagName} has no attempt to update`);
+    appendFileSync(join(dir, "status.jsonl"), `${JSON.stringify(record)}\n`);
   }
 
   removeRun(run: StoredRun): void {

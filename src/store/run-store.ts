@@ -62,6 +62,11 @@ export interface RunStore {
   /** Path of the newest attempt's folder (for dag.json, outputs.json). */
   latestAttemptDir(run: StoredRun): string | undefined;
   removeRun(run: StoredRun): void;
+  /**
+   * Append a corrected snapshot to a run's newest attempt (the zombie sweeper records a run
+   * whose owner died as failed). The writer of that attempt is gone, so nothing races it.
+   */
+  appendRecord(run: StoredRun, record: RunRecord): void;
 }
 
 export class RunExistsError extends Error {

@@ -1,0 +1,59 @@
+/**
+ * @module scheduler/dag-registry
+ * The DAGs the scheduler knows: every `*.yaml`/`*.yml` in the DAGs folder, reloaded when a
+ * file's modification time or size changes (parsing goes through the parsed-DAG cache, so an
+ * unchanged file costs a stat). A file that fails to load is reported once per change and
+ * left out until fixed.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Dag } from "../core/dag.ts";
+import { loadDag } from "../spec/loader.ts";
+
+interface Entry {
+  readonly file: string;
+  readonly stamp: string;
+  readonly dag?: Dag;
+}
+
+export class DagRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly dagsDir: string,
+    private readonly baseConfig: string,
+    private readonly onError: (file: string, message: string) => void,
+  ) {}
+
+  /** Re-read the folder; returns the loaded DAGs. */
+  async refresh(): Promise<Dag[]> {
+    let names: string[];
+    try {
+      names = readdirSync(this.dagsDir).filter((n) => /\.ya?ml$/.test(n));
+    } catch {
+      names = [];
+    }
+    const seen = new Set<string>();
+    for (const name of names) {
+      const file = join(this.dagsDir, name);
+      seen.add(file);
+      let stamp: string;
+      try {
+        const st = statSync(file);
+        stamp = `${st.mtimeMs}:${st.size}`;
+      } catch {
+        continue;
+      }
+      if (this.entries.get(file)?.stamp === stamp) continue;
+      try {
+        const dag = await loadDag(file, { dagsDir: this.dagsDir, baseConfig: this.baseConfig });
+        this.entries.set(file, { file, stamp, dag });
+      } catch (e) {
+        this.entries.set(file, { file, stamp });
+        this.onError(file, (e as Error).message);
+      }
+    }
+    for (const file of [...this.entries.keys()]) if (!seen.has(file)) this.entries.delete(file);
+    return [...this.entries.values()].flatMap((e) => (e.dag ? [e.dag] : []));
+  }
+}
