@@ -59,15 +59,6 @@ export interface ResumeFrom {
 /** Step states a retry runs again; everything else is kept from the previous attempt. */
 const rerunStates: ReadonlySet<NodeStatus> = new Set([NodeStatus.Failed, NodeStatus.Aborted, NodeStatus.NotStarted, NodeStatus.Running]);
 
-const handlerKey: Readonly<Record<HandlerKind, HandlerRecordKey>> = {
-  init: "onInit",
-  success: "onSuccess",
-  failure: "onFailure",
-  abort: "onCancel",
-  exit: "onExit",
-  wait: "onWait",
-};
-
 const snapshotIntervalMs = 25;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -171,7 +162,7 @@ class Run {
     const { dag, runId } = { dag: this.dag, runId: this.opts.runId };
     const handlers: Partial<Record<HandlerRecordKey, ReturnType<NodeState["toRecord"]>>> = {};
     // Defined handlers are listed even when they did not fire (not_started), as in Dagu.
-    for (const [kind, n] of this.handlers) handlers[handlerKey[kind]] = n.toRecord();
+    for (const [kind, n] of this.handlers) handlers[handlerStepName[kind] as HandlerRecordKey] = n.toRecord();
     const paramsList = this.values ? this.values.params.map((p) => `${p.name}=${p.value}`) : [];
     return {
       root: this.opts.root ?? { name: dag.name, id: runId },

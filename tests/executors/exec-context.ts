@@ -11,12 +11,16 @@ export interface FakeRun {
   err(): string;
 }
 
-export function fakeContext(step: Partial<Step> & { type: string; config?: Record<string, ConfigValue>; command?: string }, workingDir: string): FakeRun {
+export function fakeContext(
+  step: Partial<Step> & { type: string; config?: Record<string, ConfigValue>; command?: string },
+  workingDir: string,
+  signal: AbortSignal = new AbortController().signal,
+): FakeRun {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   const full = {
     name: "s",
-    commands: step.command ? [{ command: step.command, args: [], cmdWithArgs: step.command }] : [],
+    commands: step.command ? [{ command: step.command.split(" ")[0], args: step.command.split(" ").slice(1), cmdWithArgs: step.command }] : [],
     script: step.script ?? "",
     executor: { type: step.type, config: step.config ?? {} },
   };
@@ -28,7 +32,7 @@ export function fakeContext(step: Partial<Step> & { type: string; config?: Recor
     shellFromStep: false,
     stdout: { write: (c: Uint8Array) => void out.push(c) },
     stderr: { write: (c: Uint8Array) => void err.push(c) },
-    signal: new AbortController().signal,
+    signal,
     stopSignal: "SIGTERM",
     killAfterMs: 1000,
   } as unknown as ExecContext;

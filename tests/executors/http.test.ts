@@ -5,9 +5,10 @@
  * texts are what Dagu 1.30.2 printed for the same requests.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { CommandEntry, ConfigValue, Step } from "../../src/core/dag.ts";
-import type { ExecContext, ExecResult } from "../../src/executors/executor.ts";
+import type { ConfigValue } from "../../src/core/dag.ts";
+import type { ExecResult } from "../../src/executors/executor.ts";
 import { HttpExecutor, buildUrl, canonicalHeaderKey, decodeConfigJson, decodeConfigMap, sniffContentType } from "../../src/executors/http.ts";
+import { fakeContext } from "./exec-context.ts";
 
 let server: ReturnType<typeof Bun.serve>;
 let base = "";
@@ -39,29 +40,10 @@ beforeAll(() => {
 });
 afterAll(() => server.stop(true));
 
-function entry(line: string): CommandEntry {
-  const [command = "", ...args] = line.split(" ");
-  return { command, args, cmdWithArgs: line } as CommandEntry;
-}
-
 async function run(command: string, opts: { config?: Record<string, ConfigValue>; script?: string; signal?: AbortSignal } = {}): Promise<{ r: ExecResult; out: string; err: string }> {
-  const out: Uint8Array[] = [];
-  const err: Uint8Array[] = [];
-  const step = { name: "s", commands: command ? [entry(command)] : [], script: opts.script ?? "", executor: { type: "http", config: opts.config ?? {} } };
-  const ctx = {
-    step: step as unknown as Step,
-    env: {},
-    workingDir: "/tmp",
-    shell: [],
-    shellFromStep: false,
-    stdout: { write: (c: Uint8Array) => void out.push(c) },
-    stderr: { write: (c: Uint8Array) => void err.push(c) },
-    signal: opts.signal ?? new AbortController().signal,
-    stopSignal: "SIGTERM",
-    killAfterMs: 1000,
-  } as unknown as ExecContext;
-  const r = await new HttpExecutor().run(ctx);
-  return { r, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
+  const f = fakeContext({ type: "http", script: opts.script ?? "", config: opts.config ?? {}, ...(command ? { command } : {}) }, "/tmp", opts.signal);
+  const r = await new HttpExecutor().run(f.ctx);
+  return { r, out: f.out(), err: f.err() };
 }
 
 describe("output formats", () => {

@@ -7,29 +7,16 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CommandEntry, ConfigValue, Step } from "../../src/core/dag.ts";
-import type { ExecContext, ExecResult } from "../../src/executors/executor.ts";
+import type { ConfigValue } from "../../src/core/dag.ts";
+import type { ExecResult } from "../../src/executors/executor.ts";
 import { goFormatFloatF, goFormatFloatV, goJsonSyntaxError, goMarshal } from "../../src/executors/go-json.ts";
 import { JqExecutor, compileErrorText, patchedJqSource, runJq } from "../../src/executors/jq.ts";
+import { fakeContext } from "./exec-context.ts";
 
 async function run(filter: string, script: string, config: Record<string, ConfigValue> = {}): Promise<{ r: ExecResult; out: string; err: string }> {
-  const out: Uint8Array[] = [];
-  const err: Uint8Array[] = [];
-  const commands = filter === "" ? [] : [{ command: filter.split(" ")[0], args: filter.split(" ").slice(1), cmdWithArgs: filter } as CommandEntry];
-  const ctx = {
-    step: { name: "s", commands, script, executor: { type: "jq", config } } as unknown as Step,
-    env: {},
-    workingDir: "/tmp",
-    shell: [],
-    shellFromStep: false,
-    stdout: { write: (c: Uint8Array) => void out.push(c) },
-    stderr: { write: (c: Uint8Array) => void err.push(c) },
-    signal: new AbortController().signal,
-    stopSignal: "SIGTERM",
-    killAfterMs: 1000,
-  } as unknown as ExecContext;
-  const r = await new JqExecutor().run(ctx);
-  return { r, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
+  const f = fakeContext({ type: "jq", script, config, ...(filter === "" ? {} : { command: filter }) }, "/tmp");
+  const r = await new JqExecutor().run(f.ctx);
+  return { r, out: f.out(), err: f.err() };
 }
 
 describe("jq executor", () => {
