@@ -29,6 +29,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { createHash } from "node:crypto";
 import { homedir, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { mapPool } from "../src/core/map-pool.ts";
 
 /** Repository root (this file lives in scripts/). */
 export const repoRoot: string = resolve(import.meta.dir, "..");
@@ -143,19 +144,7 @@ export function directives(file: string): Directives {
   return { args, checkFiles, unorderedNodes };
 }
 
-/** Run `fn` over `items` with at most `jobs` promises in flight; results keep item order. */
-export async function mapPool<T, R>(items: readonly T[], jobs: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return results;
-}
+export { mapPool };
 
 /** The fixed environment of every run (both binaries). */
 export function runEnv(root: string, extra: Record<string, string> = {}): Record<string, string> {

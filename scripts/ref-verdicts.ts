@@ -22,6 +22,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
+import { mapPool } from "../src/core/map-pool.ts";
 
 /** Repository root (this file lives in scripts/). */
 export const repoRoot: string = resolve(import.meta.dir, "..");
@@ -143,19 +144,7 @@ export function summarizeRef(result: RunResult, abs: string): string {
   return kept.join("\n").split(abs).join(fixtureKey(abs)).slice(0, 300);
 }
 
-/** Runs `fn` over `items` with at most `jobs` in flight; results keep the input order. */
-export async function mapPool<T, R>(items: readonly T[], jobs: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return results;
-}
+export { mapPool };
 
 /** The reference's verdict for one fixture (throws on an exit code other than 0 or 1). */
 export async function refVerdict(refTool: string, abs: string): Promise<Verdict> {

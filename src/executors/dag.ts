@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ParallelConfig } from "../core/dag.ts";
+import { mapPool } from "../core/map-pool.ts";
 import type { RunRecord, SubRunRef } from "../core/run-record.ts";
 import { RunStatus, runStatusName } from "../core/status.ts";
 import { runChild, subRunId } from "../runs/child-run.ts";
@@ -82,15 +83,7 @@ export class SubDagExecutor implements Executor {
     if (items.length > maxParallelItems) return { ok: false, exitCode: 1, error: `parallel execution exceeds maximum limit: ${items.length} items (max: ${maxParallelItems})` };
     // ${ITEM} in the step's params is the item; without params the item is the params.
     const paramSets = [...new Set(items.map((item) => (call.params ? call.params.replaceAll("${ITEM}", item).replaceAll("$ITEM", item) : item)))];
-    const results: Awaited<ReturnType<SubDagExecutor["one"]>>[] = new Array(paramSets.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < paramSets.length && !ctx.signal.aborted) {
-        const i = next++;
-        results[i] = await this.one(ctx, target, paramSets[i] as string);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(step.parallel.maxConcurrent, paramSets.length) }, worker));
+    const results = await mapPool(paramSets, step.parallel.maxConcurrent, (params) => this.one(ctx, target, params), ctx.signal);
     const finished = results.filter((r) => r !== undefined);
     const succeeded = finished.filter((r) => r.status === RunStatus.Succeeded || r.status === RunStatus.PartiallySucceeded).length;
     const summary = { total: paramSets.length, succeeded, failed: paramSets.length - succeeded };
