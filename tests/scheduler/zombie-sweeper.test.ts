@@ -1,0 +1,36 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RunRecord } from "../../src/core/run-record.ts";
+import { RunStatus } from "../../src/core/status.ts";
+import { sweepZombies } from "../../src/scheduler/zombie-sweeper.ts";
+import { FileRunStore } from "../../src/store/file-run-store.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "dagu-zombie-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function running(name: string, id: string, pid: number): RunRecord {
+  return {
+    root: { name, id }, name, dagRunId: id, attemptId: "a", status: RunStatus.Running, workerId: "local", pid,
+    nodes: [{ step: { name: "s" }, stdout: "", stderr: "", startedAt: "2026-01-01T00:00:00Z", finishedAt: "", status: 1 }],
+    createdAt: 0, startedAt: "2026-01-01T00:00:00Z", finishedAt: "", log: "",
+  };
+}
+
+test("a running record whose owner is gone is recorded failed; a live one is left alone", () => {
+  const store = new FileRunStore(join(dir, "dag-runs"), join(dir, "logs"));
+  const dead = store.createRun("etl", "dead1", new Date());
+  dead.close(running("etl", "dead1", 2 ** 22 + 12345));
+  const live = store.createRun("etl", "live1", new Date());
+  live.close(running("etl", "live1", process.pid));
+  const fixed = sweepZombies(store, join(dir, "dag-runs"), { procDir: join(dir, "proc") });
+  expect(fixed.map((f) => f.runId)).toEqual(["dead1"]);
+  const after = store.readLatest(store.findRun("etl", "dead1")!)!;
+  expect(after.status).toBe(RunStatus.Failed);
+  expect(after.nodes[0]?.status).toBe(2);
+  expect(after.error).toContain("gone");
+  expect(store.readLatest(store.findRun("etl", "live1")!)!.status).toBe(RunStatus.Running);
+  // Once fixed, it is not touched again.
+  expect(sweepZombies(store, join(dir, "dag-runs"), { procDir: join(dir, "proc") })).toEqual([]);
+});
