@@ -64,7 +64,7 @@ releases page), after checking the archive against SHA256SUMS.
 EOF
 }
 
-need_value() { [ "$#" -ge 2 ] && [ -n "$2" ] || usage_error "$1 needs a value"; }
+need_value() { if [ "$#" -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi; }
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
