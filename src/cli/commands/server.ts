@@ -1,11 +1,12 @@
 /**
  * @module cli/commands/server
- * `dagu server`: Serve the web UI and REST API.
- * Not implemented yet: help text and flags match Dagu 1.30.2, so scripts written for Dagu
- * parse the same way and get a clear "not implemented" exit (code 2).
+ * `dagu server`: serve the REST API (and the web UI entry) until SIGINT/SIGTERM. Flags match
+ * Dagu 1.30.2; settings come from flags, then `DAGU_*` env vars, then config.yaml. The HTTP
+ * stack (Elysia) is imported only here, so other commands keep their start-up time.
  */
+import { loadServerConfig } from "../../config/config-file.ts";
 import { serverFlags } from "../common-flags.ts";
-import { notImplemented } from "../not-implemented.ts";
+import { defineCommand, globalFlags } from "../command.ts";
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Launch the Dagu web server that provides a graphical interface for monitoring and managing DAGs.
@@ -25,4 +26,24 @@ Flags:
 Example:
   dagu server --host=0.0.0.0 --port=8080 --dags=/path/to/dags`;
 
-export default notImplemented("server", "dagu server [flags]", description, { ...serverFlags });
+export default defineCommand({
+  name: "server",
+  usage: "dagu server [flags]",
+  description,
+  flags: { ...globalFlags, ...serverFlags },
+  async run({ flags }) {
+    const config = await loadServerConfig({
+      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(flags["dagu-home"] ? { daguHome: flags["dagu-home"] } : {}),
+      ...(flags.host ? { host: flags.host } : {}),
+      ...(flags.port ? { port: flags.port } : {}),
+      ...(flags.dags ? { dagsDir: flags.dags } : {}),
+    });
+    const { startServer, untilSignal } = await import("../../server/serve.ts");
+    const server = startServer(config);
+    const sig = await untilSignal();
+    server.ctx.log("info", "Server is shutting down", { signal: sig });
+    await server.stop();
+    return 0;
+  },
+});

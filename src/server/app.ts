@@ -1,0 +1,124 @@
+/**
+ * @module server/app
+ * The Elysia application: REST API v2 under `<basePath>/api/v2`, `/metrics`, the OpenAPI
+ * document, server-sent events, and (unless headless) the web UI's entry page. Every error
+ * leaves as Dagu's `{code, message}` JSON naming the offending field; request bodies are
+ * capped at `maxBodyBytes`.
+ */
+import { Elysia } from "elysia";
+import type { ServerContext } from "./context.ts";
+import { HttpError } from "./http-error.ts";
+import { buildOpenApi } from "./openapi.ts";
+import { dagRunRoutes } from "./routes/dag-runs.ts";
+import { dagRoutes } from "./routes/dags.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { renderMetrics, systemRoutes } from "./routes/system.ts";
+
+/** Largest request body accepted (a DAG spec is the biggest thing clients send). */
+export const maxBodyBytes = 4 * 1024 * 1024;
+
+interface ValueErrorLike {
+  readonly path?: string;
+  readonly message?: string;
+  readonly value?: unknown;
+}
+
+interface ValidationErrorLike {
+  readonly type?: string;
+  readonly valueError?: ValueErrorLike;
+  readonly all?: readonly { readonly path?: string; readonly summary?: string; readonly message?: string }[];
+}
+
+/**
+ * Elysia's validation error → `query.perPage: must be an integer`. A coerced query value
+ * that fails a range check comes back without its name; it is found by its value.
+ */
+function validationMessage(err: unknown, request: Request): string {
+  const e = (typeof err === "object" && err !== null ? err : {}) as ValidationErrorLike;
+  const first = e.all?.[0];
+  let where = e.type === "params" ? "path" : (e.type ?? "request");
+  let prop = (e.valueError?.path ?? first?.path ?? "").replace(/^\//, "").replace(/\//g, ".");
+  let what = e.valueError?.message ?? first?.message ?? "invalid value";
+  if (what === "Expected union value" && /'integer'|'number'/.test(first?.summary ?? "")) what = "must be an integer";
+  if (prop === "" && e.type === "property") {
+    const value = e.valueError?.value;
+    for (const [k, v] of new URL(request.url).searchParams) {
+      if (String(value) === v || Number(v) === value) {
+        where = "query";
+        prop = k;
+        break;
+      }
+    }
+  }
+  if (first?.summary?.endsWith("but found: undefined")) what = "is required";
+  return prop ? `${where}.${prop}: ${what}` : `${where}: ${what}`;
+}
+
+function errorBody(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ code, message }), { status, headers: { "content-type": "application/json" } });
+}
+
+const uiPlaceholder = `<!doctype html><html><head><meta charset="utf-8"><title>Dagu</title></head>
+<body><h1>Dagu</h1><p>The web UI is not part of this build yet. The REST API is at <a href="API_BASE/openapi.json">API_BASE</a>.</p></body></html>`;
+
+export function buildApp(ctx: ServerContext) {
+  const base = ctx.config.basePath;
+  const apiBase = `${base}${ctx.config.apiBasePath}`;
+  const api = new Elysia({ prefix: apiBase }).use(systemRoutes(ctx)).use(dagRoutes(ctx)).use(dagRunRoutes(ctx)).use(eventRoutes(ctx));
+
+  const app = new Elysia()
+    .onRequest(({ request }) => {
+      const len = Number(request.headers.get("content-length") ?? "0");
+      if (len > maxBodyBytes) return errorBody(413, "bad_request", `body: larger than the limit of ${maxBodyBytes} bytes`);
+      return undefined;
+    })
+    .onError(({ code, error, request, set }) => {
+      if (error instanceof HttpError) {
+        set.status = error.status;
+        return error.toBody();
+      }
+      switch (code) {
+        case "VALIDATION":
+          set.status = 400;
+          return { code: "bad_request", message: validationMessage(error, request) };
+        case "PARSE":
+          set.status = 400;
+          return { code: "bad_request", message: "body: not valid JSON" };
+        case "NOT_FOUND":
+          set.status = 404;
+          return { code: "not_found", message: `no such endpoint: ${request.method} ${new URL(request.url).pathname}` };
+        default: {
+          const msg = error instanceof Error ? error.message : String(error);
+          if (/too large|exceed/i.test(msg)) {
+            set.status = 413;
+            return { code: "bad_request", message: `body: larger than the limit of ${maxBodyBytes} bytes` };
+          }
+          ctx.log("error", "request failed", { method: request.method, url: request.url, error: msg });
+          set.status = 500;
+          return { code: "internal_error", message: msg };
+        }
+      }
+    })
+    .use(api)
+    .get(`${base}/metrics`, ({ set }) => {
+      set.headers["content-type"] = "text/plain; version=0.0.4; charset=utf-8";
+      return renderMetrics(ctx);
+    });
+
+  let openapi: unknown;
+  app.get(`${apiBase}/openapi.json`, () => {
+    openapi ??= buildOpenApi(app, apiBase, ctx.version);
+    return openapi;
+  });
+
+  if (!ctx.config.headless) {
+    const page = uiPlaceholder.replaceAll("API_BASE", apiBase);
+    app.get(base === "" ? "/" : base, ({ set }) => {
+      set.headers["content-type"] = "text/html; charset=utf-8";
+      return page;
+    });
+  }
+  return app;
+}
+
+export type DaguApp = ReturnType<typeof buildApp>;

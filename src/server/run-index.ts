@@ -1,0 +1,216 @@
+/**
+ * @module server/run-index
+ * The server's view of stored runs, fast at 10,000+ runs: folder listings and parsed records
+ * are cached in memory and revalidated with a few `stat` calls, never by re-reading history.
+ * - A DAG's run list is rebuilt only when one of the folders on its newest path
+ *   (`dag-runs`, latest year, month, day) changed; runs are only ever created "now", so a
+ *   new run always changes one of them. A run removed from an older day is dropped when its
+ *   record turns out unreadable.
+ * - A run's record is re-read only when its folder (a new attempt) or its newest
+ *   `status.jsonl` (mtime, size) changed.
+ * Running records are corrected for dead owners on every read (runs/run-lookup.ts).
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { RunRecord } from "../core/run-record.ts";
+import { readRun } from "../runs/run-lookup.ts";
+import { parseRunDirName } from "../store/run-layout.ts";
+import type { RunStore, StoredRun } from "../store/run-store.ts";
+
+export interface IndexedRun extends StoredRun {
+  /** Seconds-precision creation time from the folder name (ms since epoch). */
+  readonly createdMs: number;
+}
+
+interface DagEntry {
+  /** Folders whose mtimes prove the list current, and those mtimes. */
+  readonly watched: readonly string[];
+  readonly sigs: readonly string[];
+  readonly runs: readonly IndexedRun[];
+}
+
+interface RecordEntry {
+  readonly dirSig: string;
+  readonly fileSig: string;
+  readonly attemptDir: string;
+  readonly raw: RunRecord;
+}
+
+const isDigits = (n: string): boolean => /^\d+$/.test(n);
+
+function mtimeSig(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return "-";
+  }
+}
+
+function fileSig(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+  } catch {
+    return "-";
+  }
+}
+
+function listDesc(dir: string, filter: (n: string) => boolean): string[] {
+  try {
+    return readdirSync(dir).filter(filter).sort().reverse();
+  } catch {
+    return [];
+  }
+}
+
+export interface ListFilter {
+  /** Substring of the DAG name (`/dag-runs?name=`). */
+  readonly nameContains?: string;
+  /** Exact DAG name (`/dag-runs/{name}`). */
+  readonly exactName?: string;
+  readonly status?: number;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly runIdContains?: string;
+  readonly limit: number;
+}
+
+export class RunIndex {
+  private readonly dags = new Map<string, DagEntry>();
+  private readonly records = new Map<string, RecordEntry>();
+  private dagNamesCache: { sig: string; names: string[] } | undefined;
+
+  constructor(
+    readonly dagRunsDir: string,
+    readonly procDir: string,
+    private readonly store: RunStore,
+  ) {}
+
+  /** Names of DAGs that have run history. */
+  dagNames(): string[] {
+    const sig = mtimeSig(this.dagRunsDir);
+    if (this.dagNamesCache?.sig === sig) return this.dagNamesCache.names;
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dagRunsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+    } catch {
+      names = [];
+    }
+    this.dagNamesCache = { sig, names };
+    return names;
+  }
+
+  /** A DAG's runs, newest first. */
+  runsOf(dagName: string): readonly IndexedRun[] {
+    const base = join(this.dagRunsDir, dagName, "dag-runs");
+    const cached = this.dags.get(dagName);
+    if (cached && cached.watched.every((d, i) => mtimeSig(d) === cached.sigs[i])) return cached.runs;
+    // The newest path: dag-runs → newest year → newest month → newest day. A new run
+    // changes the mtime of one of these folders (runs are created "now").
+    const watched = [base];
+    let dir = base;
+    for (let depth = 0; depth < 3; depth++) {
+      const [newest] = listDesc(dir, isDigits);
+      if (newest === undefined) break;
+      dir = join(dir, newest);
+      watched.push(dir);
+    }
+    const sigs = watched.map(mtimeSig);
+    const runs: IndexedRun[] = [];
+    for (const y of listDesc(base, isDigits)) {
+      for (const m of listDesc(join(base, y), isDigits)) {
+        for (const d of listDesc(join(base, y, m), isDigits)) {
+          const dayDir = join(base, y, m, d);
+          for (const name of listDesc(dayDir, (n) => n.startsWith("dag-run_"))) {
+            const parsed = parseRunDirName(name);
+            if (parsed) runs.push({ dagName, runId: parsed.id, runDir: join(dayDir, name), createdAt: parsed.at, createdMs: parsed.at.getTime() });
+          }
+        }
+      }
+    }
+    this.dags.set(dagName, { watched, sigs, runs });
+    return runs;
+  }
+
+  findRun(dagName: string, runId: string): IndexedRun | undefined {
+    return this.runsOf(dagName).find((r) => r.runId === runId);
+  }
+
+  /** The newest attempt's record, as stored (no liveness correction). */
+  private rawRecord(run: StoredRun): RecordEntry | undefined {
+    const dirSig = mtimeSig(run.runDir);
+    const hit = this.records.get(run.runDir);
+    if (hit && hit.dirSig === dirSig && fileSig(join(hit.attemptDir, "status.jsonl")) === hit.fileSig) return hit;
+    const attemptDir = this.store.latestAttemptDir(run);
+    if (!attemptDir) return undefined;
+    const statusPath = join(attemptDir, "status.jsonl");
+    const sig = fileSig(statusPath);
+    const raw = this.store.readLatest(run);
+    if (!raw) {
+      this.records.delete(run.runDir);
+      return undefined;
+    }
+    const entry: RecordEntry = { dirSig, fileSig: sig, attemptDir, raw };
+    this.records.set(run.runDir, entry);
+    return entry;
+  }
+
+  /** The run's current record with the dead-owner correction, and its newest attempt folder. */
+  read(run: StoredRun): { record: RunRecord; attemptDir: string; dead: boolean } | undefined {
+    const entry = this.rawRecord(run);
+    if (!entry) return undefined;
+    const corrected = readRun({ ...this.store, readLatest: () => entry.raw } as RunStore, run, { procDir: this.procDir });
+    if (!corrected) return undefined;
+    return { ...corrected, attemptDir: entry.attemptDir };
+  }
+
+  /** The latest readable run of a DAG. */
+  latest(dagName: string): { run: IndexedRun; record: RunRecord; attemptDir: string } | undefined {
+    const runs = this.runsOf(dagName);
+    for (let i = 0; i < Math.min(runs.length, 5); i++) {
+      const run = runs[i] as IndexedRun;
+      const r = this.read(run);
+      if (r) return { run, record: r.record, attemptDir: r.attemptDir };
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs across DAGs, newest first, as Dagu's ListStatuses: without a time range only runs
+   * created since today's UTC midnight; at most `limit` (Dagu caps at 1000).
+   */
+  list(f: ListFilter): { run: IndexedRun; record: RunRecord }[] {
+    let fromMs = f.fromMs;
+    const toMs = f.toMs;
+    if (fromMs === undefined && toMs === undefined) {
+      const now = new Date();
+      fromMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    }
+    const names = f.exactName !== undefined ? [f.exactName] : this.dagNames().filter((n) => f.nameContains === undefined || n.includes(f.nameContains));
+    // Candidates by folder time first (cheap), then read only as many records as needed.
+    const candidates: IndexedRun[] = [];
+    for (const name of names) {
+      for (const run of this.runsOf(name)) {
+        // Folder times have whole seconds: compare at that precision.
+        if (fromMs !== undefined && run.createdMs < Math.floor(fromMs / 1000) * 1000) break;
+        if (toMs !== undefined && run.createdMs > toMs) continue;
+        if (f.runIdContains !== undefined && !run.runId.includes(f.runIdContains)) continue;
+        candidates.push(run);
+      }
+    }
+    candidates.sort((a, b) => b.createdMs - a.createdMs || (a.runId < b.runId ? -1 : 1));
+    const out: { run: IndexedRun; record: RunRecord }[] = [];
+    for (const run of candidates) {
+      if (out.length >= f.limit) break;
+      const r = this.read(run);
+      if (!r) continue;
+      if (f.status !== undefined && r.record.status !== f.status) continue;
+      out.push({ run, record: r.record });
+    }
+    out.sort((a, b) => b.record.createdAt - a.record.createdAt || (a.record.dagRunId < b.record.dagRunId ? -1 : 1));
+    return out;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * @module server/serve
+ * Start the HTTP(S) server for `dagu server` and `dagu start-all`: build the app, listen on
+ * the configured host and port (TLS when a certificate and key are configured), log where,
+ * and stop cleanly on request.
+ */
+import { mkdirSync } from "node:fs";
+import type { ServerConfig } from "../config/config-file.ts";
+import { buildInfo } from "../core/build-info.ts";
+import { DaguError } from "../core/errors.ts";
+import { buildApp, maxBodyBytes } from "./app.ts";
+import { type Logger, makeContext, makeLogger, type ServerContext } from "./context.ts";
+
+export interface RunningServer {
+  readonly ctx: ServerContext;
+  /** The URL the server answers on (the real port when 0 was asked for). */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export function serverLogger(config: ServerConfig): Logger {
+  return makeLogger(config.logFormat, config.debug);
+}
+
+export function startServer(config: ServerConfig, log: Logger = serverLogger(config)): RunningServer {
+  if (config.tz) process.env.TZ = config.tz;
+  for (const dir of [config.paths.dagsDir, config.paths.dagRunsDir, config.paths.logDir, config.paths.procDir]) mkdirSync(dir, { recursive: true });
+  const ctx = makeContext(config, buildInfo.version, log);
+  const app = buildApp(ctx);
+  try {
+    app.listen({
+      hostname: config.host,
+      port: config.port,
+      maxRequestBodySize: maxBodyBytes,
+      // Server-sent event streams stay open; Bun's default idle timeout would cut them.
+      idleTimeout: 0,
+      ...(config.tls ? { tls: { cert: Bun.file(config.tls.certFile), key: Bun.file(config.tls.keyFile) } } : {}),
+    });
+  } catch (e) {
+    throw new DaguError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+  }
+  const server = app.server;
+  if (!server) throw new DaguError(`cannot listen on ${config.host}:${config.port}`);
+  const port = server.port ?? config.port;
+  const scheme = config.tls ? "https" : "http";
+  const shownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `${scheme}://${shownHost}:${port}${config.basePath}`;
+  log("info", "Server is starting", { address: `${shownHost}:${port}`, url, dags: config.paths.dagsDir, tls: config.tls !== undefined, headless: config.headless });
+  return {
+    ctx,
+    url,
+    port,
+    async stop() {
+      await app.stop(true);
+    },
+  };
+}
+
+/** Resolve when SIGINT or SIGTERM arrives. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      resolve(s);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
