@@ -11,6 +11,7 @@ export interface CommandEntry {
 }
 
 export const commands: Readonly<Record<string, CommandEntry>> = {
+  backfill: { summary: "Run a DAG for every scheduled time in a date range (not in Dagu 1.30)", load: () => import("./commands/backfill.ts") },
   cleanup: { summary: "Remove old DAG run history", load: () => import("./commands/cleanup.ts") },
   coordinator: { summary: "Start the coordinator gRPC server for distributed task execution", load: () => import("./commands/coordinator.ts") },
   dequeue: { summary: "Dequeue a DAG-run from the specified queue", load: () => import("./commands/dequeue.ts") },
