@@ -176,6 +176,8 @@ class Run {
       nodes: this.nodes.map((n) => n.toRecord()),
       ...handlers,
       createdAt: Date.now(),
+      // A run started from its queue (or retried) keeps when it was queued, as in Dagu.
+      ...(this.opts.resume?.previous.queuedAt ? { queuedAt: this.opts.resume.previous.queuedAt } : {}),
       startedAt: formatTime(this.startedAt),
       finishedAt: this.finishedAt ? formatTime(this.finishedAt) : "",
       log: this.attempt.runLogFile,

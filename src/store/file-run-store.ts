@@ -4,8 +4,8 @@
  * id, so listing the last N runs reads N status files and a handful of directories, never
  * the whole history. Nothing here takes a lock a writer needs.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { DaguError } from "../core/errors.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { attemptDirName, attemptLogDir, childRunDir, parseAttemptTime, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
@@ -142,6 +142,29 @@ export class FileRunStore implements RunStore {
     const dir = this.latestAttemptDir(run);
     if (!dir) throw new DaguError(`run ${run.runId} of ${run.dagName} has no attempt to update`);
     appendFileSync(join(dir, "status.jsonl"), `${JSON.stringify(record)}\n`);
+  }
+
+  private attemptDirById(run: StoredRun, attemptId: string): string | undefined {
+    const name = listDesc(run.runDir, (n) => n.startsWith("attempt_") && n.endsWith(`Z_${attemptId}`))[0];
+    return name ? join(run.runDir, name) : undefined;
+  }
+
+  claimAttempt(run: StoredRun, attemptId: string): boolean {
+    const dir = this.attemptDirById(run, attemptId);
+    if (!dir) return false;
+    try {
+      // Exclusive create: one winner across processes. Dagu ignores extra files in an attempt.
+      closeSync(openSync(join(dir, ".claimed"), "wx"));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  hideAttempt(run: StoredRun, attemptId: string): void {
+    const dir = this.attemptDirById(run, attemptId);
+    if (!dir) return;
+    renameSync(dir, join(run.runDir, `.${basename(dir)}`));
   }
 
   removeRun(run: StoredRun): void {

@@ -67,6 +67,13 @@ export interface RunStore {
    * whose owner died as failed). The writer of that attempt is gone, so nothing races it.
    */
   appendRecord(run: StoredRun, record: RunRecord): void;
+  /**
+   * Take a queued attempt for exactly one starter (or dequeuer): true for the first caller,
+   * false for every later one, across processes. A queued run is started at most once.
+   */
+  claimAttempt(run: StoredRun, attemptId: string): boolean;
+  /** Hide an attempt from every reader, as Dagu does with a dequeued one (`.attempt_…`). */
+  hideAttempt(run: StoredRun, attemptId: string): void;
 }
 
 export class RunExistsError extends Error {

@@ -26,7 +26,7 @@ const helpPaths = [...daguCommands, "migrate history"];
  * Remove a command from this list when it gets implemented.
  */
 const stubs = [
-  "coordinator", "dequeue", "enqueue", "migrate history", "scheduler", "server", "start-all", "worker",
+  "coordinator", "migrate history", "scheduler", "server", "start-all", "worker",
 ];
 
 
@@ -175,10 +175,10 @@ describe("errors and stubs", () => {
   });
 
   test("stubs still parse their flags: a bad flag is a usage error (1), not 'not implemented'", () => {
-    const r = dagu("enqueue", "--bogus", "x.yaml");
+    const r = dagu("coordinator", "--bogus");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown flag: --bogus");
-    const ok = dagu("enqueue", "-N", "n", "--run-id=r", "x.yaml", "--", "P1=foo");
+    const ok = dagu("coordinator", "--coordinator.host=127.0.0.1", "--coordinator.port", "50055");
     expect(ok.code).toBe(2);
   });
 

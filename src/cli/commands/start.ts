@@ -11,7 +11,14 @@ import type { DagRunRef } from "../../core/run-record.ts";
 import { RunExistsError } from "../../store/run-store.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramsFlag, workerIdFlag } from "../common-flags.ts";
-import { cliRunContext, runInForeground } from "../run-context.ts";
+import { type CliRunContext, cliRunContext, runInForeground } from "../run-context.ts";
+import type { Dag } from "../../core/dag.ts";
+import type { RunRecord } from "../../core/run-record.ts";
+import { RunStatus } from "../../core/status.ts";
+import { queueNameOf } from "../../runs/enqueue-run.ts";
+import { readStoredDag } from "../../runs/stored-dag.ts";
+import { FileQueueStore } from "../../store/file-queue-store.ts";
+import type { StoredRun } from "../../store/run-store.ts";
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Begin execution of a DAG-run based on the specified DAG definition.
@@ -36,6 +43,28 @@ function parseRunRef(value: string | undefined, flag: string): DagRunRef | undef
   const at = value.lastIndexOf(":");
   if (at <= 0 || at === value.length - 1) throw new UsageError(`${flag} must be <dag name>:<run id>, got "${value}"`);
   return { name: value.slice(0, at), id: value.slice(at + 1) };
+}
+
+type QueuedLookup =
+  | { readonly kind: "new" }
+  | { readonly kind: "exists" }
+  | { readonly kind: "queued"; readonly run: StoredRun; readonly previous: RunRecord; readonly dag: Dag | undefined };
+
+/**
+ * A run id given with --run-id: new, an existing run (refused later, as before), or a queued
+ * run, which this process claims (one starter wins, across processes) and takes off its queue.
+ */
+function takeQueuedRun(ctx: CliRunContext, dagName: string, runId: string): QueuedLookup {
+  const run = ctx.store.findRun(dagName, runId);
+  if (!run) return { kind: "new" };
+  const previous = ctx.store.readLatest(run);
+  if (previous?.status !== RunStatus.Queued) return { kind: "exists" };
+  if (!ctx.store.claimAttempt(run, previous.attemptId)) throw new DaguError(`DAG-run ${runId} of ${dagName} has already been started from its queue`);
+  const attemptDir = ctx.store.latestAttemptDir(run);
+  const dag = attemptDir ? readStoredDag(attemptDir) : undefined;
+  // Started by hand: the waiting item goes too (a consumer's claim is left to its consumer).
+  new FileQueueStore(ctx.paths.queueDir).remove(queueNameOf(dag ?? { name: dagName, queue: "" }), runId);
+  return { kind: "queued", run, previous, dag };
 }
 
 export default defineCommand({
@@ -75,13 +104,26 @@ export default defineCommand({
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
     try {
+      // A queued run (the queue processor starts one as `dagu start --run-id=<its id>`): it
+      // runs now, with the DAG and params recorded when it was enqueued.
+      const queued = !root && flags["run-id"] !== undefined ? takeQueuedRun(ctx, dag.name, runId) : undefined;
+      if (queued?.kind === "queued") {
+        return await runInForeground(ctx, {
+          dag: queued.dag ?? dag,
+          runId,
+          paramOverrides: queued.previous.paramsList ?? [],
+          quiet: flags.quiet,
+          resume: { run: queued.run, previous: queued.previous },
+        });
+      }
       // A sub-DAG run that exists already (its parent is being retried) gets a new attempt.
       const existing = root && parent ? ctx.store.findChildRun(root, dag.name, runId) : undefined;
       const previous = existing ? ctx.store.readLatest(existing) : undefined;
       return await runInForeground(ctx, {
         dag,
         runId,
-        generatedRunId: flags["run-id"] === undefined,
+        // An id looked up just now and not found needs no second scan.
+        generatedRunId: flags["run-id"] === undefined || queued?.kind === "new",
         paramOverrides: [...(flags.params ? [flags.params] : []), ...rest],
         quiet: flags.quiet,
         ...(root && parent ? { root, parent } : {}),
