@@ -415,7 +415,12 @@ async function sharedLibs(exe: string): Promise<string[]> {
   return [...r.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1] as string);
 }
 
-describe.skipIf(!onLinuxX64 || !targets.includes("linux_amd64"))("minimal root", () => {
+/** Whether this user may make mount and pid namespaces (root, or unprivileged user namespaces). */
+const canUnshare =
+  onLinuxX64 &&
+  Bun.spawnSync(["unshare", ...(isRoot ? [] : ["--map-root-user"]), "--mount", "--pid", "--fork", "true"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+
+describe.skipIf(!canUnshare || !targets.includes("linux_amd64"))("minimal root", () => {
   const root = join(work, "minroot");
 
   /** chroot into `root` in fresh mount and pid namespaces with /proc and /dev/null mounted. */
