@@ -15,42 +15,29 @@ import type { RunRecord } from "../core/run-record.ts";
 import { RunStatus } from "../core/status.ts";
 import { type LaunchRequest, launchRun } from "../runs/launch-run.ts";
 import { readRun } from "../runs/run-lookup.ts";
+import { selfCommand } from "../runs/self-command.ts";
 import { stopRun } from "../runs/stop-run.ts";
 import { FiredTicks } from "../store/fired-ticks.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { SuspendFlags } from "../store/suspend-flags.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { HaLock } from "./ha-lock.ts";
+import { initialPlannerState, type PlanDecision, type PlannerState, plan, type RunFacts, scheduledRunId } from "./schedule-planner.ts";
 import { sweepZombies } from "./zombie-sweeper.ts";
-
-/** What the planner knows about a DAG's runs when it decides. */
-export interface RunFacts {
-  readonly running: boolean;
-  readonly latest?: { readonly status: RunStatus; readonly startedAt: Date };
-}
-
-/** One decision for one scheduled time. */
-export type ScheduleDecision =
-  | { readonly kind: "start"; readonly scheduledAt: Date }
-  | { readonly kind: "enqueue"; readonly scheduledAt: Date }
-  | { readonly kind: "stop"; readonly scheduledAt: Date }
-  | { readonly kind: "restart"; readonly scheduledAt: Date }
-  | { readonly kind: "skip"; readonly scheduledAt: Date; readonly reason: string };
-
-/** The planner, as the service uses it: ticks in (lastTick, now] for one DAG. */
-export type Planner = (dag: Dag, lastTick: Date, now: Date, facts: RunFacts) => ScheduleDecision[];
 
 /** Hands queued runs to `dagu start` within each queue's capacity (the queue processor). */
 export interface QueueDrain {
-  tick(now: Date): Promise<unknown>;
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export interface SchedulerOptions {
   readonly paths: DaguPaths;
   readonly store: RunStore;
-  readonly planner: Planner;
-  /** Put a run on its queue (overlapPolicy: all). */
-  readonly enqueue?: (dag: Dag, scheduledAt: Date) => Promise<void>;
+  /** Put a run on its queue (overlapPolicy: all); default: a `dagu enqueue` child process. */
+  readonly enqueue?: (dag: Dag, runId: string, scheduledAt: Date) => Promise<void>;
+  /** The server's default time zone (`DAGU_TZ` / config `tz`). */
+  readonly defaultTimezone?: string;
   readonly queues?: QueueDrain;
   readonly clock?: () => Date;
   readonly launch?: (req: LaunchRequest) => unknown;
@@ -62,8 +49,8 @@ export interface SchedulerOptions {
 }
 
 interface State {
-  /** DAG name → ISO time of the last tick processed for it. */
-  lastTick: Record<string, string>;
+  /** DAG name → the planner's state for it (last tick processed, a deferred time). */
+  dags: Record<string, PlannerState>;
 }
 
 const registryRefreshMs = 5_000;
@@ -75,7 +62,7 @@ export class SchedulerService {
   private readonly fired: FiredTicks;
   private readonly suspended: SuspendFlags;
   private readonly statePath: string;
-  private state: State = { lastTick: {} };
+  private state: State = { dags: {} };
   private dags: Dag[] = [];
   private lastRefresh = 0;
   private lastSweep = 0;
@@ -106,12 +93,15 @@ export class SchedulerService {
       if (!(await this.lock.acquire(signal))) break;
       this.log("info", "scheduler lock acquired", { owner: this.owner });
       this.loadState();
+      // Only the lock holder consumes queues, as only it schedules.
+      this.opts.queues?.start();
       while (!signal.aborted && this.lock.stillHeld()) {
         await this.tick();
         // Wake on the next whole second: cron times are whole minutes, queues want promptness.
         const ms = 1000 - (Date.now() % 1000);
         await new Promise((r) => setTimeout(r, ms));
       }
+      await this.opts.queues?.stop();
       if (!signal.aborted) this.log("warn", "scheduler lock lost; standing by", { owner: this.owner });
     }
     this.lock.release();
@@ -123,9 +113,10 @@ export class SchedulerService {
 
   private loadState(): void {
     try {
-      this.state = JSON.parse(readFileSync(this.statePath, "utf8")) as State;
+      const s = JSON.parse(readFileSync(this.statePath, "utf8")) as Partial<State>;
+      this.state = { dags: s.dags ?? {} };
     } catch {
-      this.state = { lastTick: {} };
+      this.state = { dags: {} };
     }
   }
 
@@ -136,14 +127,26 @@ export class SchedulerService {
     renameSync(tmp, this.statePath);
   }
 
+  /** The planner's view of a DAG's runs: is one active, and what the latest one was. */
   private facts(dag: Dag): RunFacts {
     const [run] = this.opts.store.listRuns(dag.name, { limit: 1 });
-    if (!run) return { running: false };
+    if (!run) return { active: false };
     const read = readRun(this.opts.store, run, { procDir: this.opts.paths.procDir });
-    if (!read) return { running: false };
+    if (!read) return { active: false };
     const rec: RunRecord = read.record;
-    const startedAt = rec.startedAt ? new Date(rec.startedAt) : run.createdAt;
-    return { running: rec.status === RunStatus.Running || rec.status === RunStatus.Queued, latest: { status: rec.status, startedAt } };
+    const ms = (t: string | undefined): number | undefined => (t ? Date.parse(t) : undefined);
+    const startedAt = ms(rec.startedAt);
+    const queuedAt = ms(rec.queuedAt);
+    const scheduledAt = scheduledTimeOf(rec.dagRunId);
+    return {
+      active: rec.status === RunStatus.Running || rec.status === RunStatus.Queued,
+      latest: {
+        status: rec.status,
+        ...(startedAt !== undefined && !Number.isNaN(startedAt) ? { startedAt } : {}),
+        ...(queuedAt !== undefined && !Number.isNaN(queuedAt) ? { queuedAt } : {}),
+        ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+      },
+    };
   }
 
   /** One pass: refresh DAGs, plan and act for each, drain queues, sweep zombies. */
@@ -154,25 +157,18 @@ export class SchedulerService {
       this.lastRefresh = now.getTime();
     }
     let changed = false;
+    const zones = this.opts.defaultTimezone ? { defaultTimezone: this.opts.defaultTimezone } : {};
     for (const dag of this.dags) {
       if (dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length === 0) continue;
-      const last = this.state.lastTick[dag.name];
-      // A DAG seen for the first time starts from now: nothing before it is "missed".
-      const lastTick = last ? new Date(last) : now;
-      if (!last) {
-        this.state.lastTick[dag.name] = now.toISOString();
-        changed = true;
-        continue;
-      }
-      if (lastTick.getTime() >= now.getTime()) continue;
-      if (!this.suspended.isSuspended(dag.name)) {
-        for (const d of this.opts.planner(dag, lastTick, now, this.facts(dag))) await this.act(dag, d);
-      }
-      this.state.lastTick[dag.name] = now.toISOString();
+      const facts = this.facts(dag);
+      // A DAG seen for the first time starts from now: nothing before it counts as missed.
+      const state = this.state.dags[dag.name] ?? initialPlannerState(now.getTime());
+      const result = plan({ dag, now: now.getTime(), state, runs: facts, zones, suspended: this.suspended.isSuspended(dag.name) });
+      for (const d of result.decisions) await this.act(dag, d);
+      this.state.dags[dag.name] = result.state;
       changed = true;
     }
     if (changed) this.saveState();
-    if (this.opts.queues) await this.opts.queues.tick(now);
     const zombieMs = this.opts.zombieIntervalMs ?? 45_000;
     if (zombieMs > 0 && now.getTime() - this.lastSweep >= zombieMs) {
       this.lastSweep = now.getTime();
@@ -183,37 +179,59 @@ export class SchedulerService {
     }
   }
 
-  private async act(dag: Dag, d: ScheduleDecision): Promise<void> {
-    const at = d.scheduledAt;
+  private async act(dag: Dag, d: PlanDecision): Promise<void> {
     switch (d.kind) {
+      case "missed":
+        this.log("warn", "scheduled runs missed", { dag: dag.name, reason: d.reason, count: d.count, first: new Date(d.first).toISOString(), last: new Date(d.last).toISOString() });
+        return;
       case "skip":
-        this.log("info", "scheduled run skipped", { dag: dag.name, scheduledAt: at.toISOString(), reason: d.reason });
+        this.log("info", "scheduled run skipped", { dag: dag.name, scheduledAt: new Date(d.scheduledAt).toISOString(), reason: d.reason });
+        return;
+      case "defer":
         return;
       case "start":
       case "restart": {
+        const at = new Date(d.scheduledAt);
         // Exactly once per (DAG, time), whichever scheduler or restart gets here first.
         if (!this.fired.claim(dag.name, at, this.owner)) return;
         if (d.kind === "restart") {
           await stopRun(this.opts.store, dag.name, { procDir: this.opts.paths.procDir });
           if (dag.restartWaitSec > 0) await new Promise((r) => setTimeout(r, dag.restartWaitSec * 1000));
         }
-        const runId = Bun.randomUUIDv7();
+        const runId = d.kind === "start" ? d.runId : scheduledRunId(d.scheduledAt);
         (this.opts.launch ?? launchRun)({ dag: dag.location, runId, paths: this.opts.paths, env: { DAG_RUN_SCHEDULED_AT: at.toISOString() } });
-        this.log("info", "scheduled run started", { dag: dag.name, runId, scheduledAt: at.toISOString() });
+        this.log("info", d.kind === "start" && d.trigger === "catchup" ? "missed run caught up" : "scheduled run started", { dag: dag.name, runId, scheduledAt: at.toISOString() });
         return;
       }
       case "enqueue": {
+        const at = new Date(d.scheduledAt);
         if (!this.fired.claim(dag.name, at, this.owner)) return;
-        if (this.opts.enqueue) await this.opts.enqueue(dag, at);
-        else (this.opts.launch ?? launchRun)({ dag: dag.location, runId: Bun.randomUUIDv7(), paths: this.opts.paths, env: { DAG_RUN_SCHEDULED_AT: at.toISOString() } });
+        await (this.opts.enqueue ?? this.enqueueByCli)(dag, d.runId, at);
+        this.log("info", "scheduled run queued", { dag: dag.name, runId: d.runId, scheduledAt: at.toISOString() });
         return;
       }
       case "stop": {
-        if (!this.fired.claim(`${dag.name}.stop`, at, this.owner)) return;
+        if (!this.fired.claim(`${dag.name}.stop`, new Date(d.scheduledAt), this.owner)) return;
         const r = await stopRun(this.opts.store, dag.name, { procDir: this.opts.paths.procDir, waitMs: 1000 });
         this.log("info", "stop schedule", { dag: dag.name, result: r.kind });
         return;
       }
     }
   }
+
+  /** `dagu enqueue` as a child process: the queued run is recorded exactly as the CLI records it. */
+  private readonly enqueueByCli = async (dag: Dag, runId: string, at: Date): Promise<void> => {
+    const env = { ...process.env, ...(this.opts.paths.unifiedHome ? { DAGU_HOME: this.opts.paths.unifiedHome } : {}), DAG_RUN_SCHEDULED_AT: at.toISOString() };
+    const p = Bun.spawn([...selfCommand(), "enqueue", "-q", `--run-id=${runId}`, dag.location], { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+    const err = await new Response(p.stderr).text();
+    if ((await p.exited) !== 0) this.log("error", "could not queue a scheduled run", { dag: dag.name, runId, error: err.trim() });
+  };
+}
+
+/** The scheduled time in a `scheduled-YYYYMMDDHHMMSS` run id (UTC), if it is one. */
+function scheduledTimeOf(runId: string): number | undefined {
+  const m = /^scheduled-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(runId);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  return Date.UTC(y, mo - 1, d, h, mi, s);
 }

@@ -26,7 +26,7 @@ const helpPaths = [...daguCommands, "migrate history"];
  * Remove a command from this list when it gets implemented.
  */
 const stubs = [
-  "coordinator", "migrate history", "scheduler", "server", "start-all", "worker",
+  "coordinator", "migrate history", "worker",
 ];
 
 
