@@ -70,7 +70,7 @@ export function toStep(s: Step): JsonObject {
 }
 
 /** `DAGDetails`. */
-export function toDagDetails(dag: Dag): JsonObject {
+export function toDagDetails(dag: Dag, opts: { readonly asLoaded?: boolean } = {}): JsonObject {
   const o: JsonObject = { name: dag.name };
   put(o, "group", dag.group);
   put(o, "description", dag.description);
@@ -83,7 +83,8 @@ export function toDagDetails(dag: Dag): JsonObject {
   if (dag.handlerOn.abort) handlerOn["cancel"] = toStep(dag.handlerOn.abort);
   if (dag.handlerOn.exit) handlerOn["exit"] = toStep(dag.handlerOn.exit);
   if (Object.keys(handlerOn).length > 0) o["handlerOn"] = handlerOn;
-  put(o, "histRetentionDays", dag.histRetentionDays);
+  // Dagu fills histRetentionDays only when it loads a DAG to run or show it, not for a spec.
+  if (opts.asLoaded !== false) put(o, "histRetentionDays", dag.histRetentionDays);
   put(o, "logDir", dag.logDir);
   put(o, "maxActiveRuns", dag.maxActiveRuns);
   put(o, "maxActiveSteps", dag.maxActiveSteps);
@@ -117,6 +118,8 @@ function snapshotStep(s: StepSnapshot): JsonObject {
   put(o, "depends", [...(s.depends ?? [])]);
   put(o, "call", s.call);
   put(o, "params", s.params);
+  const ex = s.executorConfig;
+  if (ex?.type) o["executorConfig"] = { type: ex.type, ...(ex.config && Object.keys(ex.config).length > 0 ? { config: ex.config as JsonObject } : {}) };
   return o;
 }
 

@@ -127,7 +127,7 @@ export function dagRoutes(ctx: ServerContext) {
         const name = body.name ? checkFileName(body.name, "name") : "validated-dag";
         const { dag, issues } = ctx.dags.parse(body.spec, ctx.dags.pathFor(name), body.name);
         const errors = issues.map((i) => `${i.line > 0 ? `${i.line}:${i.col}: ` : ""}${i.field ? `${i.field}: ` : ""}${i.message}`);
-        return { valid: errors.length === 0, ...(dag ? { dag: toDagDetails(dag) } : {}), errors };
+        return { valid: errors.length === 0, ...(dag ? { dag: toDagDetails(dag, { asLoaded: false }) } : {}), errors };
       },
       {
         body: t.Object({ spec: t.String(), name: t.Optional(t.String({ maxLength: 255 })) }),
@@ -204,7 +204,7 @@ export function dagRoutes(ctx: ServerContext) {
       "/dags/:fileName/spec",
       ({ params }) => {
         const e = ctx.dags.mustGet(params.fileName);
-        return { ...(e.dag ? { dag: toDagDetails(e.dag) } : {}), spec: e.text, errors: [...e.errors] };
+        return { ...(e.dag ? { dag: toDagDetails(e.dag, { asLoaded: false }) } : {}), spec: e.text, errors: [...e.errors] };
       },
       {
         params: fileParams,
