@@ -32,7 +32,8 @@ export function startServer(config: ServerConfig, log: Logger = serverLogger(con
     app.listen({
       hostname: config.host,
       port: config.port,
-      maxRequestBodySize: maxBodyBytes,
+      // Bodies announced as too big get a JSON 413 from the app; this catches unannounced ones.
+      maxRequestBodySize: 2 * maxBodyBytes,
       // Server-sent event streams stay open; Bun's default idle timeout would cut them.
       idleTimeout: 0,
       ...(config.tls ? { tls: { cert: Bun.file(config.tls.certFile), key: Bun.file(config.tls.keyFile) } } : {}),

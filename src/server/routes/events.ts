@@ -125,6 +125,7 @@ export function eventRoutes(ctx: ServerContext) {
   async function* logStream(name: string, dagRunId: string, pick: (r: RunRecord) => string, signal: AbortSignal) {
     const first = resolveRun(ctx, name, dagRunId);
     pick(first.record); // 404 for an unknown step before the stream starts
+    yield sse({ event: "ready", data: "{}" });
     const wake = new Signal();
     const runWatcher = safeWatch(first.run.runDir, true, wake.notify);
     let fileWatcher: FSWatcher | undefined;
@@ -170,20 +171,22 @@ export function eventRoutes(ctx: ServerContext) {
     mkdirSync(ctx.paths.procDir, { recursive: true });
     const procWatcher = safeWatch(ctx.paths.procDir, true, wake.notify);
     const runWatchers = new Map<string, FSWatcher | undefined>();
-    const sent = new Map<string, string>();
+    let sent = new Map<string, string>();
     try {
+      // Sent at once, so the client has the response (headers) before the first change.
+      yield sse({ event: "ready", data: "{}" });
+      let initial = true;
       for (;;) {
-        // Runs started today or still running: the candidates for a change.
-        const rows = ctx.runs.list({ limit: 200 }).filter(({ record }) => !isFinal(record.status) || !sent.has(`${record.name}/${record.dagRunId}`));
+        // Today's newest runs: the candidates for a change. Finished runs known at connect
+        // time are not replayed; anything new or changed since is.
+        const rows = ctx.runs.list({ limit: 200 });
         const live = new Set<string>();
+        const seen = new Map<string, string>();
         for (const { run, record } of rows) {
           const key = `${record.name}/${record.dagRunId}`;
           const json = JSON.stringify(toRunSummary(record));
-          if (sent.get(key) !== json) {
-            const firstSight = !sent.has(key);
-            sent.set(key, json);
-            if (!firstSight || !isFinal(record.status)) yield sse({ event: "run", data: json });
-          }
+          seen.set(key, json);
+          if (sent.get(key) !== json && (!initial || !isFinal(record.status))) yield sse({ event: "run", data: json });
           if (!isFinal(record.status)) {
             live.add(run.runDir);
             if (!runWatchers.has(run.runDir)) runWatchers.set(run.runDir, safeWatch(run.runDir, true, wake.notify));
@@ -194,6 +197,8 @@ export function eventRoutes(ctx: ServerContext) {
           w?.close();
           runWatchers.delete(dir);
         }
+        sent = seen;
+        initial = false;
         const woke = await wake.wait(keepAliveMs, signal);
         if (signal.aborted) return;
         if (!woke) yield sse({ event: "ping", data: "{}" });
