@@ -4,5 +4,8 @@
  * executable; a source run is `bun src/main.ts`.
  */
 export function selfCommand(): string[] {
-  return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
+  // After an upgrade in place, Linux names the running (replaced) binary "<path> (deleted)":
+  // start the new one at the same path.
+  const exe = process.execPath.replace(/ \(deleted\)$/, "");
+  return Bun.main.startsWith("/$bunfs/") ? [exe] : [exe, Bun.main];
 }

@@ -164,7 +164,14 @@ export class SchedulerService {
       // A DAG seen for the first time starts from now: nothing before it counts as missed.
       const state = this.state.dags[dag.name] ?? initialPlannerState(now.getTime());
       const result = plan({ dag, now: now.getTime(), state, runs: facts, zones, suspended: this.suspended.isSuspended(dag.name) });
-      for (const d of result.decisions) await this.act(dag, d);
+      for (const d of result.decisions) {
+        try {
+          await this.act(dag, d);
+        } catch (e) {
+          // One DAG's failure (e.g. a launch that cannot spawn) must not stop the others.
+          this.log("error", "scheduled action failed", { dag: dag.name, decision: d.kind, error: (e as Error).message });
+        }
+      }
       this.state.dags[dag.name] = result.state;
       changed = true;
     }
