@@ -22,6 +22,7 @@ import type { RunStore } from "../store/run-store.ts";
 import { SuspendFlags } from "../store/suspend-flags.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { HaLock } from "./ha-lock.ts";
+import { nextFireTime, type ZoneDefaults } from "./cron-times.ts";
 import { initialPlannerState, type PlanDecision, type PlannerState, plan, type RunFacts, scheduledRunId } from "./schedule-planner.ts";
 import { sweepZombies } from "./zombie-sweeper.ts";
 
@@ -127,6 +128,19 @@ export class SchedulerService {
     renameSync(tmp, this.statePath);
   }
 
+  /** Next fire time per DAG after its last tick (cached: cron math once per fire, not per second). */
+  private readonly nextFire = new Map<string, { readonly after: number; readonly at: number | undefined }>();
+
+  private due(dag: Dag, state: PlannerState, now: Date, zones: ZoneDefaults): boolean {
+    const after = state.lastTick ?? now.getTime();
+    let hit = this.nextFire.get(dag.name);
+    if (!hit || hit.after !== after) {
+      hit = { after, at: nextFireTime([...dag.schedule, ...dag.stopSchedule, ...dag.restartSchedule], after, zones) };
+      this.nextFire.set(dag.name, hit);
+    }
+    return hit.at !== undefined && hit.at <= now.getTime();
+  }
+
   /** The planner's view of a DAG's runs: is one active, and what the latest one was. */
   private facts(dag: Dag): RunFacts {
     const [run] = this.opts.store.listRuns(dag.name, { limit: 1 });
@@ -157,12 +171,14 @@ export class SchedulerService {
       this.lastRefresh = now.getTime();
     }
     let changed = false;
-    const zones = this.opts.defaultTimezone ? { defaultTimezone: this.opts.defaultTimezone } : {};
+    const zones: ZoneDefaults = this.opts.defaultTimezone ? { defaultTimezone: this.opts.defaultTimezone } : {};
     for (const dag of this.dags) {
       if (dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length === 0) continue;
-      const facts = this.facts(dag);
       // A DAG seen for the first time starts from now: nothing before it counts as missed.
       const state = this.state.dags[dag.name] ?? initialPlannerState(now.getTime());
+      // Most seconds nothing is due: then skip reading the DAG's runs and planning it.
+      if (this.state.dags[dag.name] && !state.deferred && !this.due(dag, state, now, zones)) continue;
+      const facts = this.facts(dag);
       const result = plan({ dag, now: now.getTime(), state, runs: facts, zones, suspended: this.suspended.isSuspended(dag.name) });
       for (const d of result.decisions) {
         try {
