@@ -54,12 +54,14 @@ function writeAtomic(path: string, text: string): void {
 }
 
 interface CacheEntry {
+  checkedAt: number;
   readonly sig: string;
   readonly entry: DagFileEntry;
 }
 
 export class DagCatalog {
   private readonly cache = new Map<string, CacheEntry>();
+  private listing: { names: string[]; checkedAt: number } | undefined;
   readonly dagsDir: string;
 
   constructor(private readonly paths: DaguPaths) {
@@ -78,18 +80,28 @@ export class DagCatalog {
     return resolve(this.dagsDir, `${name}.yaml`);
   }
 
-  /** Every DAG file, sorted by file name. */
-  fileNames(): string[] {
+  /** Every DAG file, sorted by file name (a listing checked within `maxAgeMs` is reused). */
+  fileNames(maxAgeMs = 0): string[] {
+    const now = Date.now();
+    if (this.listing && now - this.listing.checkedAt < maxAgeMs) return this.listing.names;
     let names: string[];
     try {
       names = readdirSync(this.dagsDir);
     } catch {
       return [];
     }
-    return names
+    const out = names
       .filter((n) => (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith("."))
       .map((n) => basename(n, extname(n)))
       .sort();
+    this.listing = { names: out, checkedAt: now };
+    return out;
+  }
+
+  /** Forget cached state after a change made through the API. */
+  private changed(path: string): void {
+    this.cache.delete(path);
+    this.listing = undefined;
   }
 
   /** Parse text as if it were this file (no caching, nothing written). */
@@ -103,8 +115,11 @@ export class DagCatalog {
   }
 
   /** The entry for a file name, or undefined when no such file. */
-  get(fileName: string): DagFileEntry | undefined {
+  get(fileName: string, maxAgeMs = 0): DagFileEntry | undefined {
     const path = this.pathFor(fileName);
+    const now = Date.now();
+    const fresh = this.cache.get(path);
+    if (fresh && now - fresh.checkedAt < maxAgeMs) return fresh.entry;
     let sig: string;
     try {
       const s = statSync(path);
@@ -115,7 +130,10 @@ export class DagCatalog {
       return undefined;
     }
     const hit = this.cache.get(path);
-    if (hit && hit.sig === sig) return hit.entry;
+    if (hit && hit.sig === sig) {
+      hit.checkedAt = now;
+      return hit.entry;
+    }
     let text: string;
     try {
       text = readFileSync(path, "utf8");
@@ -133,7 +151,7 @@ export class DagCatalog {
       issues,
       errors: issues.map(formatIssue),
     };
-    this.cache.set(path, { sig, entry });
+    this.cache.set(path, { checkedAt: now, sig, entry });
     return entry;
   }
 
@@ -143,11 +161,11 @@ export class DagCatalog {
     return e;
   }
 
-  all(): DagFileEntry[] {
+  all(maxAgeMs = 0): DagFileEntry[] {
     const out: DagFileEntry[] = [];
-    for (const n of this.fileNames()) {
+    for (const n of this.fileNames(maxAgeMs)) {
       try {
-        const e = this.get(n);
+        const e = this.get(n, maxAgeMs);
         if (e) out.push(e);
       } catch {
         // A file whose name the API cannot address (odd characters) is not listed.
@@ -162,12 +180,14 @@ export class DagCatalog {
     if (existsSync(path)) throw HttpError.conflict(`DAG ${fileName} already exists`);
     mkdirSync(this.dagsDir, { recursive: true });
     writeFileSync(path, text, { flag: "wx" });
+    this.changed(path);
   }
 
   writeSpec(fileName: string, text: string): void {
     const path = this.pathFor(fileName);
     if (!existsSync(path)) throw HttpError.notFound(`DAG ${fileName} not found`);
     writeAtomic(path, text);
+    this.changed(path);
   }
 
   remove(fileName: string): void {
@@ -175,7 +195,7 @@ export class DagCatalog {
     if (!existsSync(path)) throw HttpError.notFound(`DAG ${fileName} not found`);
     rmSync(path);
     rmSync(this.suspendFlag(fileName), { force: true });
-    this.cache.delete(path);
+    this.changed(path);
   }
 
   rename(fileName: string, newFileName: string): void {
@@ -186,6 +206,7 @@ export class DagCatalog {
     if (!to.startsWith(this.dagsDir + sep)) throw HttpError.badRequest("newFileName: outside the DAGs folder");
     if (existsSync(to)) throw HttpError.conflict(`DAG ${target} already exists`);
     renameSync(from, to);
+    this.changed(from);
     const flag = this.suspendFlag(fileName);
     if (existsSync(flag)) renameSync(flag, this.suspendFlag(target));
   }

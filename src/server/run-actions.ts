@@ -48,6 +48,7 @@ export function isRunning(ctx: ServerContext, dagName: string): boolean {
 
 /** Wait until the run's record exists (the child writes it within milliseconds). */
 async function awaitRecord(ctx: ServerContext, dagName: string, runId: string, timeoutMs = 5000): Promise<void> {
+  ctx.runs.invalidate(dagName);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const run = ctx.runs.findRun(dagName, runId);

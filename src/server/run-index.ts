@@ -8,11 +8,13 @@
  *   record turns out unreadable.
  * - A run's record is re-read only when its folder (a new attempt) or its newest
  *   `status.jsonl` (mtime, size) changed.
- * Running records are corrected for dead owners on every read (runs/run-lookup.ts).
+ * Running records are corrected for dead owners on every read (runs/run-lookup.ts). List
+ * views may pass `maxAgeMs` to skip even the `stat` calls for entries checked that recently.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunRecord } from "../core/run-record.ts";
+import { isFinal, RunStatus } from "../core/status.ts";
 import { readRun } from "../runs/run-lookup.ts";
 import { parseRunDirName } from "../store/run-layout.ts";
 import type { RunStore, StoredRun } from "../store/run-store.ts";
@@ -23,6 +25,8 @@ export interface IndexedRun extends StoredRun {
 }
 
 interface DagEntry {
+  /** When the entry was last proven current (ms). */
+  checkedAt: number;
   /** Folders whose mtimes prove the list current, and those mtimes. */
   readonly watched: readonly string[];
   readonly sigs: readonly string[];
@@ -30,6 +34,7 @@ interface DagEntry {
 }
 
 interface RecordEntry {
+  checkedAt: number;
   readonly dirSig: string;
   readonly fileSig: string;
   readonly attemptDir: string;
@@ -74,12 +79,14 @@ export interface ListFilter {
   readonly toMs?: number;
   readonly runIdContains?: string;
   readonly limit: number;
+  /** Accept cached folder listings and records proven current this recently (ms). */
+  readonly maxAgeMs?: number;
 }
 
 export class RunIndex {
   private readonly dags = new Map<string, DagEntry>();
   private readonly records = new Map<string, RecordEntry>();
-  private dagNamesCache: { sig: string; names: string[] } | undefined;
+  private dagNamesCache: { sig: string; names: string[]; checkedAt: number } | undefined;
 
   constructor(
     readonly dagRunsDir: string,
@@ -87,10 +94,18 @@ export class RunIndex {
     private readonly store: RunStore,
   ) {}
 
-  /** Names of DAGs that have run history. */
-  dagNames(): string[] {
+  /**
+   * Names of DAGs that have run history. `maxAgeMs`: trust a cached answer proven current
+   * that recently (list views accept a second of staleness for runs made elsewhere).
+   */
+  dagNames(maxAgeMs = 0): string[] {
+    const now = Date.now();
+    if (this.dagNamesCache && now - this.dagNamesCache.checkedAt < maxAgeMs) return this.dagNamesCache.names;
     const sig = mtimeSig(this.dagRunsDir);
-    if (this.dagNamesCache?.sig === sig) return this.dagNamesCache.names;
+    if (this.dagNamesCache?.sig === sig) {
+      this.dagNamesCache.checkedAt = now;
+      return this.dagNamesCache.names;
+    }
     let names: string[] = [];
     try {
       names = readdirSync(this.dagRunsDir, { withFileTypes: true })
@@ -99,15 +114,20 @@ export class RunIndex {
     } catch {
       names = [];
     }
-    this.dagNamesCache = { sig, names };
+    this.dagNamesCache = { sig, names, checkedAt: now };
     return names;
   }
 
   /** A DAG's runs, newest first. */
-  runsOf(dagName: string): readonly IndexedRun[] {
+  runsOf(dagName: string, maxAgeMs = 0): readonly IndexedRun[] {
     const base = join(this.dagRunsDir, dagName, "dag-runs");
     const cached = this.dags.get(dagName);
-    if (cached && cached.watched.every((d, i) => mtimeSig(d) === cached.sigs[i])) return cached.runs;
+    const now = Date.now();
+    if (cached && now - cached.checkedAt < maxAgeMs) return cached.runs;
+    if (cached && cached.watched.every((d, i) => mtimeSig(d) === cached.sigs[i])) {
+      cached.checkedAt = now;
+      return cached.runs;
+    }
     // The newest path: dag-runs → newest year → newest month → newest day. A new run
     // changes the mtime of one of these folders (runs are created "now").
     const watched = [base];
@@ -131,8 +151,15 @@ export class RunIndex {
         }
       }
     }
-    this.dags.set(dagName, { watched, sigs, runs });
+    this.dags.set(dagName, { checkedAt: now, watched, sigs, runs });
     return runs;
+  }
+
+  /** Make the next read of this DAG's runs check the folders (after a launch from here). */
+  invalidate(dagName: string): void {
+    const e = this.dags.get(dagName);
+    if (e) e.checkedAt = 0;
+    if (this.dagNamesCache) this.dagNamesCache.checkedAt = 0;
   }
 
   findRun(dagName: string, runId: string): IndexedRun | undefined {
@@ -140,10 +167,17 @@ export class RunIndex {
   }
 
   /** The newest attempt's record, as stored (no liveness correction). */
-  private rawRecord(run: StoredRun): RecordEntry | undefined {
-    const dirSig = mtimeSig(run.runDir);
+  private rawRecord(run: StoredRun, maxAgeMs: number): RecordEntry | undefined {
+    const now = Date.now();
     const hit = this.records.get(run.runDir);
-    if (hit && hit.dirSig === dirSig && fileSig(join(hit.attemptDir, "status.jsonl")) === hit.fileSig) return hit;
+    if (hit && now - hit.checkedAt < maxAgeMs) return hit;
+    const dirSig = mtimeSig(run.runDir);
+    // A final record changes only through a new attempt (the run folder's mtime); a live
+    // one through its status file.
+    if (hit && hit.dirSig === dirSig && (isFinal(hit.raw.status) || fileSig(join(hit.attemptDir, "status.jsonl")) === hit.fileSig)) {
+      hit.checkedAt = now;
+      return hit;
+    }
     const attemptDir = this.store.latestAttemptDir(run);
     if (!attemptDir) return undefined;
     const statusPath = join(attemptDir, "status.jsonl");
@@ -153,26 +187,27 @@ export class RunIndex {
       this.records.delete(run.runDir);
       return undefined;
     }
-    const entry: RecordEntry = { dirSig, fileSig: sig, attemptDir, raw };
+    const entry: RecordEntry = { checkedAt: now, dirSig, fileSig: sig, attemptDir, raw };
     this.records.set(run.runDir, entry);
     return entry;
   }
 
   /** The run's current record with the dead-owner correction, and its newest attempt folder. */
-  read(run: StoredRun): { record: RunRecord; attemptDir: string; dead: boolean } | undefined {
-    const entry = this.rawRecord(run);
+  read(run: StoredRun, maxAgeMs = 0): { record: RunRecord; attemptDir: string; dead: boolean } | undefined {
+    const entry = this.rawRecord(run, maxAgeMs);
     if (!entry) return undefined;
+    if (entry.raw.status !== RunStatus.Running) return { record: entry.raw, attemptDir: entry.attemptDir, dead: false };
     const corrected = readRun({ ...this.store, readLatest: () => entry.raw } as RunStore, run, { procDir: this.procDir });
     if (!corrected) return undefined;
     return { ...corrected, attemptDir: entry.attemptDir };
   }
 
   /** The latest readable run of a DAG. */
-  latest(dagName: string): { run: IndexedRun; record: RunRecord; attemptDir: string } | undefined {
-    const runs = this.runsOf(dagName);
+  latest(dagName: string, maxAgeMs = 0): { run: IndexedRun; record: RunRecord; attemptDir: string } | undefined {
+    const runs = this.runsOf(dagName, maxAgeMs);
     for (let i = 0; i < Math.min(runs.length, 5); i++) {
       const run = runs[i] as IndexedRun;
-      const r = this.read(run);
+      const r = this.read(run, maxAgeMs);
       if (r) return { run, record: r.record, attemptDir: r.attemptDir };
     }
     return undefined;
@@ -189,11 +224,12 @@ export class RunIndex {
       const now = new Date();
       fromMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     }
-    const names = f.exactName !== undefined ? [f.exactName] : this.dagNames().filter((n) => f.nameContains === undefined || n.includes(f.nameContains));
+    const maxAge = f.maxAgeMs ?? 0;
+    const names = f.exactName !== undefined ? [f.exactName] : this.dagNames(maxAge).filter((n) => f.nameContains === undefined || n.includes(f.nameContains));
     // Candidates by folder time first (cheap), then read only as many records as needed.
     const candidates: IndexedRun[] = [];
     for (const name of names) {
-      for (const run of this.runsOf(name)) {
+      for (const run of this.runsOf(name, maxAge)) {
         // Folder times have whole seconds: compare at that precision.
         if (fromMs !== undefined && run.createdMs < Math.floor(fromMs / 1000) * 1000) break;
         if (toMs !== undefined && run.createdMs > toMs) continue;
@@ -205,7 +241,7 @@ export class RunIndex {
     const out: { run: IndexedRun; record: RunRecord }[] = [];
     for (const run of candidates) {
       if (out.length >= f.limit) break;
-      const r = this.read(run);
+      const r = this.read(run, maxAge);
       if (!r) continue;
       if (f.status !== undefined && r.record.status !== f.status) continue;
       out.push({ run, record: r.record });

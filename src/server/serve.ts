@@ -27,7 +27,8 @@ export function startServer(config: ServerConfig, log: Logger = serverLogger(con
   if (config.tz) process.env.TZ = config.tz;
   for (const dir of [config.paths.dagsDir, config.paths.dagRunsDir, config.paths.logDir, config.paths.procDir]) mkdirSync(dir, { recursive: true });
   const ctx = makeContext(config, buildInfo.version, log);
-  const app = buildApp(ctx);
+  const trim = trimWhenIdle();
+  const app = buildApp(ctx).onRequest(() => trim.touch());
   try {
     app.listen({
       hostname: config.host,
@@ -53,7 +54,35 @@ export function startServer(config: ServerConfig, log: Logger = serverLogger(con
     url,
     port,
     async stop() {
+      trim.stop();
       await app.stop(true);
+    },
+  };
+}
+
+/**
+ * Give memory back once start-up garbage (DAG parsing, module init) is dead: a full GC a few
+ * seconds after start, and again after each minute with no request. Idle RSS is a target.
+ */
+export function trimWhenIdle(): { touch(): void; stop(): void } {
+  let last = Date.now();
+  let trimmedAt = 0;
+  const first = setTimeout(() => Bun.gc(true), 3000);
+  const timer = setInterval(() => {
+    if (Date.now() - last > 60_000 && trimmedAt < last) {
+      Bun.gc(true);
+      trimmedAt = Date.now();
+    }
+  }, 30_000);
+  first.unref();
+  timer.unref();
+  return {
+    touch: () => {
+      last = Date.now();
+    },
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
     },
   };
 }

@@ -144,6 +144,25 @@ export function toNode(n: NodeRecord): JsonObject {
   return o;
 }
 
+/**
+ * How stale a list view may be for changes made by other processes (runs started by the
+ * scheduler or the CLI, DAG files edited by hand): list endpoints reuse folder listings and
+ * records proven current within this time instead of re-checking thousands of files.
+ */
+export const listMaxAgeMs = 1000;
+
+const summaries = new WeakMap<RunRecord, JsonObject>();
+
+/** `DAGRunSummary` of a cached record, built once (callers must not mutate it). */
+export function cachedSummary(r: RunRecord): JsonObject {
+  let s = summaries.get(r);
+  if (!s) {
+    s = toRunSummary(r);
+    summaries.set(r, s);
+  }
+  return s;
+}
+
 /** `DAGRunSummary`. */
 export function toRunSummary(r: RunRecord): JsonObject {
   const o: JsonObject = {

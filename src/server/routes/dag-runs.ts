@@ -17,7 +17,7 @@ import { HttpError } from "../http-error.ts";
 import { readLog } from "../log-reader.ts";
 import { dagArgFor, paramsArg, retryRun, startInline, startRun, stopOne } from "../run-actions.ts";
 import * as S from "../schemas.ts";
-import { type JsonObject, toRunDetails, toRunSummary } from "../transform.ts";
+import { cachedSummary, type JsonObject, listMaxAgeMs, toRunDetails } from "../transform.ts";
 
 export interface ResolvedRun {
   readonly run: StoredRun;
@@ -147,8 +147,9 @@ function listRuns(ctx: ServerContext, q: { status?: number; fromDate?: number; t
     ...(q.toDate !== undefined ? { toMs: q.toDate * 1000 } : {}),
     ...(q.dagRunId ? { runIdContains: q.dagRunId } : {}),
     limit: q.limit ?? 1000,
+    maxAgeMs: listMaxAgeMs,
   });
-  return { dagRuns: rows.map((r) => toRunSummary(r.record)) };
+  return { dagRuns: rows.map((r) => cachedSummary(r.record)) };
 }
 
 export function dagRunRoutes(ctx: ServerContext) {

@@ -11,11 +11,11 @@ import { checkFileName, type DagFileEntry, defaultSpec } from "../dag-catalog.ts
 import { HttpError } from "../http-error.ts";
 import { startRun, stopOne } from "../run-actions.ts";
 import * as S from "../schemas.ts";
-import { emptyRunDetails, emptyRunSummary, type JsonObject, toDagDetails, toDagSummary, toRunDetails, toRunSummary } from "../transform.ts";
+import { cachedSummary, emptyRunDetails, emptyRunSummary, type JsonObject, listMaxAgeMs, toDagDetails, toDagSummary, toRunDetails } from "../transform.ts";
 
 function latestSummary(ctx: ServerContext, e: DagFileEntry): JsonObject {
-  const latest = ctx.runs.latest(e.name);
-  return latest ? toRunSummary(latest.record) : emptyRunSummary(e.dag, e.name);
+  const latest = ctx.runs.latest(e.name, listMaxAgeMs);
+  return latest ? cachedSummary(latest.record) : emptyRunSummary(e.dag, e.name);
 }
 
 function dagListItem(ctx: ServerContext, e: DagFileEntry): JsonObject {
@@ -70,7 +70,7 @@ export function dagRoutes(ctx: ServerContext) {
         const perPage = query.perPage ?? 50;
         const nameQ = query.name?.toLowerCase();
         const tagQ = query.tag?.toLowerCase();
-        let entries = ctx.dags.all();
+        let entries = ctx.dags.all(listMaxAgeMs);
         if (nameQ) entries = entries.filter((e) => e.name.toLowerCase().includes(nameQ) || e.fileName.toLowerCase().includes(nameQ));
         if (tagQ) entries = entries.filter((e) => (e.dag?.tags ?? []).some((tag) => tag.toLowerCase() === tagQ));
         const desc = query.order === "desc" ? -1 : 1;

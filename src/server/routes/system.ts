@@ -9,7 +9,7 @@ import { Elysia, t } from "elysia";
 import { RunStatus, runStatusName } from "../../core/status.ts";
 import type { ServerContext } from "../context.ts";
 import * as S from "../schemas.ts";
-import { type JsonObject, toRunSummary } from "../transform.ts";
+import { type JsonObject, listMaxAgeMs, toRunSummary } from "../transform.ts";
 
 /** Upper bounds (seconds) of the duration histograms. */
 const durationBuckets = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 7200, 21600];
@@ -64,7 +64,7 @@ function queuedCount(queueDir: string): number {
 
 /** Prometheus text exposition (version 0.0.4) with the metric names of Dagu's README. */
 export function renderMetrics(ctx: ServerContext): string {
-  const rows = ctx.runs.list({ limit: Number.MAX_SAFE_INTEGER });
+  const rows = ctx.runs.list({ limit: Number.MAX_SAFE_INTEGER, maxAgeMs: listMaxAgeMs });
   const byStatus = new Map<string, number>();
   const byDag = new Map<string, number>();
   const runningByDag = new Map<string, number>();
@@ -92,7 +92,7 @@ export function renderMetrics(ctx: ServerContext): string {
   };
   metric("dagu_info", "gauge", "Dagu build information", [`dagu_info{version="${labelValue(ctx.version)}",runtime="bun-${labelValue(Bun.version)}"} 1`]);
   metric("dagu_uptime_seconds", "gauge", "Time since server start", [`dagu_uptime_seconds ${(Date.now() - ctx.startedAt) / 1000}`]);
-  metric("dagu_dags_total", "gauge", "Total number of DAGs", [`dagu_dags_total ${ctx.dags.fileNames().length}`]);
+  metric("dagu_dags_total", "gauge", "Total number of DAGs", [`dagu_dags_total ${ctx.dags.fileNames(listMaxAgeMs).length}`]);
   metric("dagu_scheduler_running", "gauge", "Whether the scheduler is running", [`dagu_scheduler_running ${ctx.schedulerRunning ? 1 : 0}`]);
   metric("dagu_dag_runs_currently_running", "gauge", "Number of currently running DAG runs", [`dagu_dag_runs_currently_running ${running}`]);
   metric(
@@ -125,7 +125,7 @@ export function renderMetrics(ctx: ServerContext): string {
 }
 
 function queuesView(ctx: ServerContext): JsonObject {
-  const rows = ctx.runs.list({ limit: 1000 });
+  const rows = ctx.runs.list({ limit: 1000, maxAgeMs: listMaxAgeMs });
   const queues = new Map<string, { running: JsonObject[]; queued: JsonObject[] }>();
   const entry = (q: string): { running: JsonObject[]; queued: JsonObject[] } => {
     let e = queues.get(q);
