@@ -18,7 +18,7 @@ export type DAGRunSummary = {
   parentDAGRunId?: string;
   dagRunId: string;
   name: string;
-  status: string | number;
+  status: number;
   statusLabel: string;
   queuedAt?: string;
   startedAt: string;
@@ -51,11 +51,11 @@ export type DAGFile = {
 };
 
 export type Pagination = {
-  totalRecords: string | number;
-  currentPage: string | number;
-  totalPages: string | number;
-  nextPage: string | number;
-  prevPage: string | number;
+  totalRecords: number;
+  currentPage: number;
+  totalPages: number;
+  nextPage: number;
+  prevPage: number;
 };
 
 export type Step = {
@@ -79,7 +79,7 @@ export type Step = {
     negate?: boolean;
     [extra: string]: unknown;
   }[];
-  timeoutSec?: string | number;
+  timeoutSec?: number;
   executorConfig?: {
     type?: string;
     config?: Record<string, unknown>;
@@ -97,16 +97,16 @@ export type DAGDetails = {
   env?: string[];
   logDir?: string;
   steps?: Step[];
-  delay?: string | number;
-  histRetentionDays?: string | number;
+  delay?: number;
+  histRetentionDays?: number;
   preconditions?: {
     condition: string;
     expected?: string;
     negate?: boolean;
     [extra: string]: unknown;
   }[];
-  maxActiveRuns?: string | number;
-  maxActiveSteps?: string | number;
+  maxActiveRuns?: number;
+  maxActiveSteps?: number;
   queue?: string;
   params?: string[];
   defaultParams?: string;
@@ -120,10 +120,10 @@ export type Node = {
   stderr: string;
   startedAt: string;
   finishedAt: string;
-  status: string | number;
+  status: number;
   statusLabel: string;
-  retryCount: string | number;
-  doneCount: string | number;
+  retryCount: number;
+  doneCount: number;
   error?: string;
   subRuns?: {
     dagRunId: string;
@@ -139,7 +139,7 @@ export type DAGRunDetails = {
   parentDAGRunId?: string;
   dagRunId: string;
   name: string;
-  status: string | number;
+  status: number;
   statusLabel: string;
   queuedAt?: string;
   startedAt: string;
@@ -163,8 +163,8 @@ export type DAGRunDetails = {
 
 export type Log = {
   content: string;
-  lineCount?: string | number;
-  totalLines?: string | number;
+  lineCount?: number;
+  totalLines?: number;
   hasMore?: boolean;
   isEstimate?: boolean;
 };
@@ -230,6 +230,37 @@ export class DaguClient {
     return this.call("DELETE", `/dags/${encodeURIComponent(fileName)}`, "void", undefined);
   }
 
+  /** GET /dag-runs/{name}/{dagRunId}/dequeue */
+  dequeueDAGRun(name: string, dagRunId: string): Promise<void> {
+    return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/dequeue`, "void", undefined);
+  }
+
+  /** POST /dags/{fileName}/enqueue */
+  enqueueDAGDAGRun(fileName: string, body?: {
+    params?: string;
+    dagRunId?: string;
+    dagName?: string;
+    queue?: string;
+    singleton?: boolean;
+  }): Promise<{
+    dagRunId: string;
+  }> {
+    return this.call("POST", `/dags/${encodeURIComponent(fileName)}/enqueue`, "json", undefined, body ?? {});
+  }
+
+  /** POST /dag-runs/enqueue */
+  enqueueDAGRunFromSpec(body: {
+    spec: string;
+    name?: string;
+    params?: string;
+    dagRunId?: string;
+    queue?: string;
+  }): Promise<{
+    dagRunId: string;
+  }> {
+    return this.call("POST", `/dag-runs/enqueue`, "json", undefined, body ?? {});
+  }
+
   /** POST /dags/{fileName}/start */
   executeDAG(fileName: string, body?: {
     params?: string;
@@ -270,7 +301,7 @@ export class DaguClient {
       host: string;
       status: string;
       startedAt: string;
-      port: string | number;
+      port: number;
     }[];
   }> {
     return this.call("GET", `/services/coordinator`, "json", undefined);
@@ -288,7 +319,7 @@ export class DaguClient {
     dagRuns: DAGRunDetails[];
     gridData: {
       name: string;
-      history: (string | number)[];
+      history: number[];
     }[];
   }> {
     return this.call("GET", `/dags/${encodeURIComponent(fileName)}/dag-runs`, "json", undefined);
@@ -317,7 +348,7 @@ export class DaguClient {
   }
 
   /** GET /dag-runs/{name}/{dagRunId}/log */
-  getDAGRunLog(name: string, dagRunId: string, query?: { tail?: string | number; head?: string | number; offset?: string | number; limit?: string | number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
+  getDAGRunLog(name: string, dagRunId: string, query?: { tail?: number; head?: number; offset?: number; limit?: number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/log`, "json", query);
   }
 
@@ -344,7 +375,7 @@ export class DaguClient {
   }
 
   /** GET /dag-runs/{name}/{dagRunId}/steps/{stepName}/log */
-  getDAGRunStepLog(name: string, dagRunId: string, stepName: string, query?: { tail?: string | number; head?: string | number; offset?: string | number; limit?: string | number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
+  getDAGRunStepLog(name: string, dagRunId: string, stepName: string, query?: { tail?: number; head?: number; offset?: number; limit?: number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/steps/${encodeURIComponent(stepName)}/log`, "json", query);
   }
 
@@ -361,7 +392,7 @@ export class DaguClient {
   getHealthStatus(): Promise<{
     status: "healthy" | "unhealthy";
     version: string;
-    uptime: string | number;
+    uptime: number;
     timestamp: string;
   }> {
     return this.call("GET", `/health`, "json", undefined);
@@ -392,7 +423,7 @@ export class DaguClient {
   }
 
   /** GET /dag-runs/{name}/{dagRunId}/sub-dag-runs/{subDAGRunId}/log */
-  getSubDAGRunLog(name: string, dagRunId: string, subDAGRunId: string, query?: { tail?: string | number; head?: string | number; offset?: string | number; limit?: string | number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
+  getSubDAGRunLog(name: string, dagRunId: string, subDAGRunId: string, query?: { tail?: number; head?: number; offset?: number; limit?: number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/sub-dag-runs/${encodeURIComponent(subDAGRunId)}/log`, "json", query);
   }
 
@@ -401,7 +432,7 @@ export class DaguClient {
     subRuns: {
       dagRunId: string;
       params?: string;
-      status: string | number;
+      status: number;
       statusLabel: string;
       startedAt: string;
       finishedAt?: string;
@@ -411,7 +442,7 @@ export class DaguClient {
   }
 
   /** GET /dag-runs/{name}/{dagRunId}/sub-dag-runs/{subDAGRunId}/steps/{stepName}/log */
-  getSubDAGRunStepLog(name: string, dagRunId: string, subDAGRunId: string, stepName: string, query?: { tail?: string | number; head?: string | number; offset?: string | number; limit?: string | number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
+  getSubDAGRunStepLog(name: string, dagRunId: string, subDAGRunId: string, stepName: string, query?: { tail?: number; head?: number; offset?: number; limit?: number; stream?: "stdout" | "stderr"; remoteNode?: string }): Promise<Log> {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/sub-dag-runs/${encodeURIComponent(subDAGRunId)}/steps/${encodeURIComponent(stepName)}/log`, "json", query);
   }
 
@@ -424,21 +455,21 @@ export class DaguClient {
   }
 
   /** GET /dag-runs */
-  listDAGRuns(query?: { status?: string | number; fromDate?: string | number; toDate?: string | number; dagRunId?: string; name?: string; remoteNode?: string; limit?: string | number }): Promise<{
+  listDAGRuns(query?: { status?: number; fromDate?: number; toDate?: number; dagRunId?: string; name?: string; remoteNode?: string; limit?: number }): Promise<{
     dagRuns: DAGRunSummary[];
   }> {
     return this.call("GET", `/dag-runs`, "json", query);
   }
 
   /** GET /dag-runs/{name} */
-  listDAGRunsByName(name: string, query?: { status?: string | number; fromDate?: string | number; toDate?: string | number; dagRunId?: string; name?: string; remoteNode?: string; limit?: string | number }): Promise<{
+  listDAGRunsByName(name: string, query?: { status?: number; fromDate?: number; toDate?: number; dagRunId?: string; name?: string; remoteNode?: string; limit?: number }): Promise<{
     dagRuns: DAGRunSummary[];
   }> {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}`, "json", query);
   }
 
   /** GET /dags */
-  listDAGs(query?: { page?: string | number; perPage?: string | number; remoteNode?: string; name?: string; tag?: string; sort?: "name" | "nextRun"; order?: "asc" | "desc" }): Promise<{
+  listDAGs(query?: { page?: number; perPage?: number; remoteNode?: string; name?: string; tag?: string; sort?: "name" | "nextRun"; order?: "asc" | "desc" }): Promise<{
     dags: DAGFile[];
     errors: string[];
     pagination: Pagination;
@@ -451,15 +482,15 @@ export class DaguClient {
     queues: {
       name: string;
       type: "global" | "dag-based";
-      maxConcurrency?: string | number;
+      maxConcurrency?: number;
       running: DAGRunSummary[];
       queued: DAGRunSummary[];
     }[];
     summary: {
-      totalQueues: string | number;
-      totalRunning: string | number;
-      totalQueued: string | number;
-      totalCapacity: string | number;
+      totalQueues: number;
+      totalRunning: number;
+      totalQueued: number;
+      totalCapacity: number;
       utilizationPercentage: number;
     };
   }> {
@@ -499,8 +530,8 @@ export class DaguClient {
       dag: DAG;
       matches: {
         line: string;
-        lineNumber: string | number;
-        startLine: string | number;
+        lineNumber: number;
+        startLine: number;
       }[];
     }[];
     errors: string[];

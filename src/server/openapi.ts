@@ -19,6 +19,14 @@ function isObject(v: unknown): v is Record<string | symbol, unknown> {
 function plain(schema: unknown, components: JsonObject): JsonValue {
   if (Array.isArray(schema)) return schema.map((s) => plain(s, components));
   if (!isObject(schema)) return (schema ?? null) as JsonValue;
+  // Elysia's t.Integer / t.Numeric / t.Boolean accept a string form for coercion
+  // (anyOf [string with a format, the real type]): the document shows the real type.
+  const anyOf = schema["anyOf"];
+  if (Array.isArray(anyOf) && anyOf.length === 2) {
+    const coerced = anyOf.find((a) => isObject(a) && a["type"] === "string" && ["integer", "numeric", "number", "boolean"].includes(String(a["format"])));
+    const real = anyOf.find((a) => a !== coerced);
+    if (coerced && real) return plain(real, components);
+  }
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(schema)) {
     if (k === "$id" || v === undefined || typeof v === "function") continue;

@@ -97,6 +97,40 @@ export async function startInline(ctx: ServerContext, spec: string, dagName: str
   return startRun(ctx, { ...req, file, dagName, runId, nameOverride: dagName });
 }
 
+export interface EnqueueRequest extends StartRequest {
+  readonly queue?: string;
+}
+
+/**
+ * Put a run on its queue: `dagu enqueue` (a short child process that records the queued run
+ * and writes the queue item; the scheduler's queue consumer starts it later).
+ */
+export async function enqueue(ctx: ServerContext, req: EnqueueRequest): Promise<string> {
+  if (!ctx.config.permissions.runDAGs) throw new HttpError(403, "forbidden", "running DAGs is not allowed (permissions.runDAGs: false)");
+  const dagName = req.nameOverride || req.dagName;
+  if (req.singleton && isRunning(ctx, dagName)) throw new HttpError(409, "already_exists", `DAG ${dagName} is already running or queued (singleton mode)`);
+  const runId = req.runId ?? Bun.randomUUIDv7();
+  if (req.runId !== undefined && ctx.runs.findRun(dagName, req.runId)) throw HttpError.conflict(`dagRunId: a DAG-run with ID ${req.runId} already exists for DAG ${dagName}`);
+  const params = paramsArg(req.params);
+  const argv = [
+    ...selfCommand(),
+    "enqueue",
+    "-q",
+    `--run-id=${runId}`,
+    ...(params !== undefined ? ["-p", params] : []),
+    ...(req.nameOverride ? ["--name", req.nameOverride] : []),
+    ...(req.queue ? ["--queue", req.queue] : []),
+    req.file,
+  ];
+  const env = { ...process.env, ...(ctx.paths.unifiedHome ? { DAGU_HOME: ctx.paths.unifiedHome } : {}) };
+  const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const [code, err] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  if (code !== 0) throw HttpError.badRequest(err.trim().split("\n").at(-1) || `enqueue failed (exit ${code})`);
+  ctx.runs.invalidate(dagName);
+  ctx.log("info", "DAG-run enqueued", { dag: dagName, dagRunId: runId });
+  return runId;
+}
+
 /** A new attempt of a finished run, same id (`dagu retry`), detached from the server. */
 export async function retryRun(ctx: ServerContext, dagArg: string, dagName: string, runId: string, stepName?: string): Promise<void> {
   if (!ctx.config.permissions.runDAGs) throw new HttpError(403, "forbidden", "running DAGs is not allowed (permissions.runDAGs: false)");

@@ -4,7 +4,7 @@
  * `latest`), spec, run and step logs (head/tail/offset/limit), outputs, sub-DAG runs, retry,
  * reschedule and stop — Dagu 1.30's paths, params and shapes.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Elysia, t } from "elysia";
 import type { NodeRecord, RunRecord } from "../../core/run-record.ts";
@@ -15,7 +15,11 @@ import type { ServerContext } from "../context.ts";
 import { checkFileName } from "../dag-catalog.ts";
 import { HttpError } from "../http-error.ts";
 import { readLog } from "../log-reader.ts";
-import { dagArgFor, paramsArg, retryRun, startInline, startRun, stopOne } from "../run-actions.ts";
+import { dequeueRun } from "../../runs/dequeue-run.ts";
+import { queueNameOf } from "../../runs/enqueue-run.ts";
+import { readStoredDag } from "../../runs/stored-dag.ts";
+import { FileQueueStore } from "../../store/file-queue-store.ts";
+import { dagArgFor, enqueue, paramsArg, retryRun, startInline, startRun, stopOne } from "../run-actions.ts";
 import * as S from "../schemas.ts";
 import { cachedSummary, type JsonObject, listMaxAgeMs, toRunDetails } from "../transform.ts";
 
@@ -283,6 +287,57 @@ export function dagRunRoutes(ctx: ServerContext) {
         body: t.Optional(t.Object({ dagRunId: t.Optional(S.DagRunId), dagName: t.Optional(t.String({ maxLength: 255 })) })),
         detail: { operationId: "rescheduleDAGRun", tags: ["dag-runs"], responses: S.responses(t.Object({ dagRunId: t.String(), queued: t.Boolean() }), 200, [400, 404, 409]) },
       },
+    )
+    .post(
+      "/dag-runs/enqueue",
+      async ({ body }) => {
+        const nameHint = body.name ? checkFileName(body.name, "name") : undefined;
+        const { dag, issues } = ctx.dags.parse(body.spec, join(ctx.paths.dataDir, "inline.yaml"), nameHint);
+        if (!dag) throw HttpError.badRequest(`spec: ${issues.map((i) => `${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ""}${i.message}`).join("; ")}`);
+        const dagName = nameHint ?? (dag.name && dag.name !== "inline" ? checkFileName(dag.name, "spec.name") : undefined);
+        if (!dagName) throw HttpError.badRequest("name: required when the spec has no name");
+        const dir = join(ctx.paths.dataDir, "inline-dags");
+        mkdirSync(dir, { recursive: true });
+        const runId = body.dagRunId ?? Bun.randomUUIDv7();
+        const file = join(dir, `${dagName}.${runId}.yaml`);
+        writeFileSync(file, body.spec);
+        const dagRunId = await enqueue(ctx, {
+          file,
+          dagName,
+          nameOverride: dagName,
+          runId,
+          ...(body.params !== undefined ? { params: body.params } : {}),
+          ...(body.queue ? { queue: checkFileName(body.queue, "queue") } : {}),
+        });
+        return { dagRunId };
+      },
+      {
+        body: t.Object({
+          spec: t.String({ minLength: 1 }),
+          name: t.Optional(t.String({ maxLength: 255 })),
+          params: t.Optional(t.String({ maxLength: 65536 })),
+          dagRunId: t.Optional(S.DagRunId),
+          queue: t.Optional(t.String({ maxLength: 255 })),
+        }),
+        detail: { operationId: "enqueueDAGRunFromSpec", tags: ["dag-runs"], responses: S.responses(t.Object({ dagRunId: t.String() }), 200, [400, 409]) },
+      },
+    )
+    .get(
+      "/dag-runs/:name/:dagRunId/dequeue",
+      ({ params }) => {
+        const r = resolveRun(ctx, params.name, params.dagRunId);
+        if (r.record.status !== 5) throw HttpError.badRequest(`dagRunId: DAG-run ${r.record.dagRunId} is not queued`);
+        const stored = readStoredDag(r.attemptDir);
+        const queue = stored ? queueNameOf(stored) : params.name;
+        try {
+          dequeueRun(ctx.store, new FileQueueStore(ctx.paths.queueDir), queue, { name: r.record.name, id: r.record.dagRunId });
+        } catch (e) {
+          throw HttpError.notFound((e as Error).message);
+        }
+        ctx.runs.invalidate(params.name);
+        return "";
+      },
+      { params: runParams, detail: { operationId: "dequeueDAGRun", tags: ["dag-runs"], responses: S.responses(undefined, 200, [400, 404]) } },
     )
     .post(
       "/dag-runs/:name/:dagRunId/stop",

@@ -9,7 +9,7 @@ import { nextFireTime } from "../../scheduler/cron-times.ts";
 import type { ServerContext } from "../context.ts";
 import { checkFileName, type DagFileEntry, defaultSpec } from "../dag-catalog.ts";
 import { HttpError } from "../http-error.ts";
-import { startRun, stopOne } from "../run-actions.ts";
+import { enqueue, startRun, stopOne } from "../run-actions.ts";
 import * as S from "../schemas.ts";
 import { cachedSummary, emptyRunDetails, emptyRunSummary, type JsonObject, listMaxAgeMs, toDagDetails, toDagSummary, toRunDetails } from "../transform.ts";
 
@@ -279,6 +279,36 @@ export function dagRoutes(ctx: ServerContext) {
           }),
         ),
         detail: { operationId: "executeDAG", tags: ["dags"], responses: S.responses(t.Object({ dagRunId: t.String() }), 200, [400, 404, 409]) },
+      },
+    )
+    .post(
+      "/dags/:fileName/enqueue",
+      async ({ params, body }) => {
+        const e = ctx.dags.mustGet(params.fileName);
+        if (!e.dag) throw HttpError.badRequest(`fileName: DAG ${params.fileName} has errors: ${e.errors.join("; ")}`);
+        const dagRunId = await enqueue(ctx, {
+          file: e.path,
+          dagName: e.name,
+          ...(body?.params !== undefined ? { params: body.params } : {}),
+          ...(body?.dagRunId !== undefined ? { runId: body.dagRunId } : {}),
+          ...(body?.dagName ? { nameOverride: checkFileName(body.dagName, "dagName") } : {}),
+          ...(body?.queue ? { queue: checkFileName(body.queue, "queue") } : {}),
+          ...(body?.singleton ? { singleton: true } : {}),
+        });
+        return { dagRunId };
+      },
+      {
+        params: fileParams,
+        body: t.Optional(
+          t.Object({
+            params: t.Optional(t.String({ maxLength: 65536 })),
+            dagRunId: t.Optional(S.DagRunId),
+            dagName: t.Optional(t.String({ maxLength: 255 })),
+            queue: t.Optional(t.String({ maxLength: 255 })),
+            singleton: t.Optional(t.Boolean()),
+          }),
+        ),
+        detail: { operationId: "enqueueDAGDAGRun", tags: ["dags"], responses: S.responses(t.Object({ dagRunId: t.String() }), 200, [400, 404, 409]) },
       },
     )
     .post(
