@@ -79,7 +79,11 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
     } catch {
       // Not listening yet.
     }
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start (exit ${proc.exitCode}):\n${out}`);
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      rmSync(home, { recursive: true, force: true });
+      throw new Error(`server did not start (exit ${proc.exitCode}):\n${out}`);
+    }
     await Bun.sleep(50);
   }
   return {
