@@ -297,7 +297,7 @@ describe.skipIf(!onLinuxX64 || !targets.includes("linux_amd64"))("installer.sh a
     expect(again.code).toBe(0);
     expect(again.stderr).toContain("exists; admin account not written");
     expect(readFileSync(configFile, "utf8")).toBe(config);
-  });
+  }, 60_000); // three installs of a ~100 MB binary: seconds each on a busy machine
 });
 
 describe.skipIf(process.platform === "win32")("headless use", () => {
