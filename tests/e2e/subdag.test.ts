@@ -40,11 +40,11 @@ function children(rootName: string, runId: string): RunRecord[] {
       if (e.isDirectory() && e.name.startsWith("child_")) {
         const attempts = readdirSync(p).filter((a) => a.startsWith("attempt_")).sort();
         const last = attempts[attempts.length - 1] as string;
-        const lines = readFileSync(join(p, last, "status.jsonl"), "utf8").trim().split("\n");
         try {
+          const lines = readFileSync(join(p, last, "status.jsonl"), "utf8").trim().split("\n");
           out.push({ ...(JSON.parse(lines[lines.length - 1] as string) as RunRecord), attemptsSeen: attempts.length } as RunRecord);
         } catch {
-          // Being written right now: not there yet.
+          // The attempt folder exists before its first record, or the record is half written.
         }
       } else if (e.isDirectory()) walk(p);
     }

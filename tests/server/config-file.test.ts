@@ -44,10 +44,10 @@ test("file keys, then env vars over them, then flags over both", async () => {
   expect(env.headless).toBe(false);
   expect(env.basePath).toBe("/x");
   expect(env.logFormat).toBe("text");
-  const flags = await loadServerConfig({ port: "9200", host: "127.0.0.2", dagsDir: "/tmp/d" }, { DAGU_HOME: home, DAGU_PORT: "9100" });
+  const flags = await loadServerConfig({ port: "9200", host: "127.0.0.2", dagsDir: join(home, "flag-dags") }, { DAGU_HOME: home, DAGU_PORT: "9100" });
   expect(flags.port).toBe(9200);
   expect(flags.host).toBe("127.0.0.2");
-  expect(flags.paths.dagsDir).toBe("/tmp/d");
+  expect(flags.paths.dagsDir).toBe(join(home, "flag-dags"));
   rmSync(join(home, "config.yaml"));
 });
 

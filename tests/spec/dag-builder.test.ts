@@ -43,14 +43,14 @@ maxCleanUpTimeSec: 9
 histRetentionDays: 7
 maxOutputSize: 100
 queue: q1
-logDir: /tmp/logs
+logDir: /srv/etl/logs
 skipIfSuccessful: true
 steps: [echo a]
 `);
     expect(d).toMatchObject({
       name: "etl", group: "data", description: "nightly", tags: ["daily", "etl"], timeoutSec: 1, delaySec: 2,
       restartWaitSec: 3, maxActiveSteps: 4, maxCleanUpTimeSec: 9, histRetentionDays: 7, maxOutputSize: 100,
-      queue: "q1", logDir: "/tmp/logs", skipIfSuccessful: true, maxActiveRuns: 1, dotenv: [".env"], logOutput: "separate",
+      queue: "q1", logDir: "/srv/etl/logs", skipIfSuccessful: true, maxActiveRuns: 1, dotenv: [".env"], logOutput: "separate",
     });
     expect(ok("tags: [A, b]\nsteps: [x]").tags).toEqual(["a", "b"]);
   });

@@ -4,9 +4,22 @@
  * Dagu 1.30.2; settings come from flags, then `DAGU_*` env vars, then config.yaml. The HTTP
  * stack (Elysia) is imported only here, so other commands keep their start-up time.
  */
-import { loadServerConfig } from "../../config/config-file.ts";
+import { loadServerConfig, type ServerConfig } from "../../config/config-file.ts";
 import { serverFlags } from "../common-flags.ts";
-import { defineCommand, globalFlags } from "../command.ts";
+import { defineCommand, globalFlags, type ParsedFlags } from "../command.ts";
+
+const flagDefs = { ...globalFlags, ...serverFlags };
+
+/** Server settings from `server`/`start-all` flags (flags win over env and config.yaml). */
+export function serverConfigFromFlags(flags: ParsedFlags<typeof flagDefs>): Promise<ServerConfig> {
+  return loadServerConfig({
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(flags["dagu-home"] ? { daguHome: flags["dagu-home"] } : {}),
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.port ? { port: flags.port } : {}),
+    ...(flags.dags ? { dagsDir: flags.dags } : {}),
+  });
+}
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Launch the Dagu web server that provides a graphical interface for monitoring and managing DAGs.
@@ -30,15 +43,9 @@ export default defineCommand({
   name: "server",
   usage: "dagu server [flags]",
   description,
-  flags: { ...globalFlags, ...serverFlags },
+  flags: flagDefs,
   async run({ flags }) {
-    const config = await loadServerConfig({
-      ...(flags.config ? { configFile: flags.config } : {}),
-      ...(flags["dagu-home"] ? { daguHome: flags["dagu-home"] } : {}),
-      ...(flags.host ? { host: flags.host } : {}),
-      ...(flags.port ? { port: flags.port } : {}),
-      ...(flags.dags ? { dagsDir: flags.dags } : {}),
-    });
+    const config = await serverConfigFromFlags(flags);
     const { startServer, untilSignal } = await import("../../server/serve.ts");
     const server = startServer(config);
     const sig = await untilSignal();

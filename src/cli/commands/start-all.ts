@@ -1,21 +1,14 @@
 /**
  * @module cli/commands/start-all
  * `dagu start-all`: the server and the scheduler in one process (runs still execute in their
- * own `dagu start` processes). Flags match Dagu 1.30.2. The scheduler is wired in through
- * the `startScheduler` export of cli/commands/scheduler.ts; until the scheduler command
- * provides it, start-all serves the API alone and says so. The coordinator flags are
- * accepted; distributed mode is not started here.
+ * own `dagu start` processes). Flags match Dagu 1.30.2. The scheduler is the one
+ * `dagu scheduler` runs (its HA lock still applies). The coordinator flags are accepted;
+ * distributed mode is not started here.
  */
-import { loadServerConfig } from "../../config/config-file.ts";
-import type { DaguPaths } from "../../config/paths.ts";
 import { coordinatorFlags, peerFlags, serverFlags } from "../common-flags.ts";
 import { defineCommand, globalFlags } from "../command.ts";
-
-/** What cli/commands/scheduler.ts exports for start-all (when the scheduler is built). */
-export type StartScheduler = (opts: {
-  readonly paths: DaguPaths;
-  readonly log: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Readonly<Record<string, unknown>>) => void;
-}) => Promise<{ stop(): Promise<void> }> | { stop(): Promise<void> };
+import { startScheduler } from "./scheduler.ts";
+import { serverConfigFromFlags } from "./server.ts";
 
 // Dagu's long help, verbatim (trailing spaces dropped).
 const description = `Simultaneously start the web UI server, scheduler, and optionally coordinator in a single command.
@@ -60,31 +53,18 @@ export default defineCommand({
   description,
   flags: { ...globalFlags, ...serverFlags, ...coordinatorFlags, ...peerFlags },
   async run({ flags }) {
-    const config = await loadServerConfig({
-      ...(flags.config ? { configFile: flags.config } : {}),
-      ...(flags["dagu-home"] ? { daguHome: flags["dagu-home"] } : {}),
-      ...(flags.host ? { host: flags.host } : {}),
-      ...(flags.port ? { port: flags.port } : {}),
-      ...(flags.dags ? { dagsDir: flags.dags } : {}),
-    });
+    const config = await serverConfigFromFlags(flags);
     const { startServer, untilSignal } = await import("../../server/serve.ts");
     const server = startServer(config);
     const log = server.ctx.log;
-    const schedulerModule: Record<string, unknown> = await import("./scheduler.ts");
-    const start = schedulerModule["startScheduler"];
-    let scheduler: { stop(): Promise<void> } | undefined;
-    if (typeof start === "function") {
-      scheduler = await (start as StartScheduler)({ paths: config.paths, log });
-      server.ctx.schedulerRunning = true;
-      log("info", "Scheduler started");
-    } else {
-      log("warn", "Scheduler is not built yet in this version: start-all serves the API only");
-    }
+    const scheduler = await startScheduler({ paths: config.paths, log });
+    server.ctx.schedulerRunning = true;
+    log("info", "Scheduler started");
     const host = flags["coordinator.host"];
     if (host && host !== "127.0.0.1" && host !== "localhost") log("warn", "Coordinator (distributed mode) is not started by start-all in this version", { host });
     const sig = await untilSignal();
     log("info", "Shutting down", { signal: sig });
-    await scheduler?.stop();
+    await scheduler.stop();
     server.ctx.schedulerRunning = false;
     await server.stop();
     return 0;
