@@ -41,6 +41,9 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
     compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, ...(target ? { target } : {}) },
     format: "esm",
     bytecode: true,
+    // Lazily imported commands (server, scheduler, executors) become their own chunks, so a
+    // command loads only the code it runs: `dagu version` 16 → 9 ms, less memory per run.
+    splitting: true,
     minify: { syntax: true, whitespace: true, identifiers: false },
     sourcemap: "linked",
     define: {
