@@ -32,6 +32,11 @@ export function formatIssue(i: SpecIssue): string {
   return `${at}${i.field ? `${i.field}: ` : ""}${i.message}`;
 }
 
+/** The 400 for a request whose DAG spec has problems: every problem, each with its position. */
+export function specError(issues: readonly SpecIssue[]): HttpError {
+  return HttpError.badRequest(`spec: ${issues.map(formatIssue).join("; ")}`);
+}
+
 const fileNamePattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**

@@ -12,7 +12,7 @@ import { runStatusName } from "../../core/status.ts";
 import { childRunDir } from "../../store/run-layout.ts";
 import type { StoredRun } from "../../store/run-store.ts";
 import type { ServerContext } from "../context.ts";
-import { checkFileName } from "../dag-catalog.ts";
+import { checkFileName, specError } from "../dag-catalog.ts";
 import { HttpError } from "../http-error.ts";
 import { readLog } from "../log-reader.ts";
 import { dequeueRun } from "../../runs/dequeue-run.ts";
@@ -156,6 +156,16 @@ function listRuns(ctx: ServerContext, q: { status?: number; fromDate?: number; t
   return { dagRuns: rows.map((r) => cachedSummary(r.record)) };
 }
 
+/** Check an inline spec sent with a run request; its DAG name comes from `name` or the spec. */
+function inlineDagName(ctx: ServerContext, spec: string, name: string | undefined): string {
+  const nameHint = name ? checkFileName(name, "name") : undefined;
+  const { dag, issues } = ctx.dags.parse(spec, join(ctx.paths.dataDir, "inline.yaml"), nameHint);
+  if (!dag) throw specError(issues);
+  const dagName = nameHint ?? (dag.name && dag.name !== "inline" ? checkFileName(dag.name, "spec.name") : undefined);
+  if (!dagName) throw HttpError.badRequest("name: required when the spec has no name");
+  return dagName;
+}
+
 export function dagRunRoutes(ctx: ServerContext) {
   const listResponse = S.responses(t.Object({ dagRuns: t.Array(S.RunSummary) }));
   return new Elysia({ name: "dag-runs" })
@@ -163,11 +173,7 @@ export function dagRunRoutes(ctx: ServerContext) {
     .post(
       "/dag-runs",
       async ({ body }) => {
-        const nameHint = body.name ? checkFileName(body.name, "name") : undefined;
-        const { dag, issues } = ctx.dags.parse(body.spec, join(ctx.paths.dataDir, "inline.yaml"), nameHint);
-        if (!dag) throw HttpError.badRequest(`spec: ${issues.map((i) => `${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ""}${i.message}`).join("; ")}`);
-        const dagName = nameHint ?? (dag.name && dag.name !== "inline" ? checkFileName(dag.name, "spec.name") : undefined);
-        if (!dagName) throw HttpError.badRequest("name: required when the spec has no name");
+        const dagName = inlineDagName(ctx, body.spec, body.name);
         if (body.params !== undefined) paramsArg(body.params);
         const dagRunId = await startInline(ctx, body.spec, dagName, {
           ...(body.params !== undefined ? { params: body.params } : {}),
@@ -291,11 +297,7 @@ export function dagRunRoutes(ctx: ServerContext) {
     .post(
       "/dag-runs/enqueue",
       async ({ body }) => {
-        const nameHint = body.name ? checkFileName(body.name, "name") : undefined;
-        const { dag, issues } = ctx.dags.parse(body.spec, join(ctx.paths.dataDir, "inline.yaml"), nameHint);
-        if (!dag) throw HttpError.badRequest(`spec: ${issues.map((i) => `${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ""}${i.message}`).join("; ")}`);
-        const dagName = nameHint ?? (dag.name && dag.name !== "inline" ? checkFileName(dag.name, "spec.name") : undefined);
-        if (!dagName) throw HttpError.badRequest("name: required when the spec has no name");
+        const dagName = inlineDagName(ctx, body.spec, body.name);
         const dir = join(ctx.paths.dataDir, "inline-dags");
         mkdirSync(dir, { recursive: true });
         const runId = body.dagRunId ?? Bun.randomUUIDv7();

@@ -7,9 +7,9 @@
 import { Elysia, t } from "elysia";
 import { nextFireTime } from "../../scheduler/cron-times.ts";
 import type { ServerContext } from "../context.ts";
-import { checkFileName, type DagFileEntry, defaultSpec } from "../dag-catalog.ts";
+import { checkFileName, type DagFileEntry, defaultSpec, formatIssue, specError } from "../dag-catalog.ts";
 import { HttpError } from "../http-error.ts";
-import { enqueue, startRun, stopOne } from "../run-actions.ts";
+import { enqueue, type StartRequest, startRun, stopOne } from "../run-actions.ts";
 import * as S from "../schemas.ts";
 import { cachedSummary, emptyRunDetails, emptyRunSummary, type JsonObject, listMaxAgeMs, toDagDetails, toDagSummary, toRunDetails } from "../transform.ts";
 
@@ -61,6 +61,24 @@ function grep(text: string, q: string): { line: string; lineNumber: number; star
   return out;
 }
 
+/** What a start or enqueue request body asks for, against a DAG file that must load. */
+function runRequest(
+  ctx: ServerContext,
+  fileName: string,
+  body: { readonly params?: string; readonly dagRunId?: string; readonly dagName?: string; readonly singleton?: boolean } | null | undefined,
+): StartRequest {
+  const e = ctx.dags.mustGet(fileName);
+  if (!e.dag) throw HttpError.badRequest(`fileName: DAG ${fileName} has errors: ${e.errors.join("; ")}`);
+  return {
+    file: e.path,
+    dagName: e.name,
+    ...(body?.params !== undefined ? { params: body.params } : {}),
+    ...(body?.dagRunId !== undefined ? { runId: body.dagRunId } : {}),
+    ...(body?.dagName ? { nameOverride: checkFileName(body.dagName, "dagName") } : {}),
+    ...(body?.singleton ? { singleton: true } : {}),
+  };
+}
+
 export function dagRoutes(ctx: ServerContext) {
   const fileParams = t.Object({ fileName: S.fileNameParam });
   return new Elysia({ name: "dags" })
@@ -110,7 +128,7 @@ export function dagRoutes(ctx: ServerContext) {
         const spec = body.spec ?? defaultSpec;
         if (body.spec !== undefined) {
           const { issues } = ctx.dags.parse(spec, ctx.dags.pathFor(name));
-          if (issues.length > 0) throw HttpError.badRequest(`spec: ${issues.map((i) => `${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ""}${i.message}`).join("; ")}`);
+          if (issues.length > 0) throw specError(issues);
         }
         ctx.dags.create(name, spec);
         set.status = 201;
@@ -126,7 +144,7 @@ export function dagRoutes(ctx: ServerContext) {
       ({ body }) => {
         const name = body.name ? checkFileName(body.name, "name") : "validated-dag";
         const { dag, issues } = ctx.dags.parse(body.spec, ctx.dags.pathFor(name), body.name);
-        const errors = issues.map((i) => `${i.line > 0 ? `${i.line}:${i.col}: ` : ""}${i.field ? `${i.field}: ` : ""}${i.message}`);
+        const errors = issues.map(formatIssue);
         return { valid: errors.length === 0, ...(dag ? { dag: toDagDetails(dag, { asLoaded: false }) } : {}), errors };
       },
       {
@@ -219,7 +237,7 @@ export function dagRoutes(ctx: ServerContext) {
         const { issues } = ctx.dags.parse(body.spec, e.path);
         // As Dagu: the spec is saved, and its problems are returned (with line and column).
         ctx.dags.writeSpec(params.fileName, body.spec);
-        return { errors: issues.map((i) => `${i.line > 0 ? `${i.line}:${i.col}: ` : ""}${i.field ? `${i.field}: ` : ""}${i.message}`) };
+        return { errors: issues.map(formatIssue) };
       },
       {
         params: fileParams,
@@ -256,16 +274,7 @@ export function dagRoutes(ctx: ServerContext) {
     .post(
       "/dags/:fileName/start",
       async ({ params, body }) => {
-        const e = ctx.dags.mustGet(params.fileName);
-        if (!e.dag) throw HttpError.badRequest(`fileName: DAG ${params.fileName} has errors: ${e.errors.join("; ")}`);
-        const dagRunId = await startRun(ctx, {
-          file: e.path,
-          dagName: e.name,
-          ...(body?.params !== undefined ? { params: body.params } : {}),
-          ...(body?.dagRunId !== undefined ? { runId: body.dagRunId } : {}),
-          ...(body?.dagName ? { nameOverride: checkFileName(body.dagName, "dagName") } : {}),
-          ...(body?.singleton ? { singleton: true } : {}),
-        });
+        const dagRunId = await startRun(ctx, runRequest(ctx, params.fileName, body));
         return { dagRunId };
       },
       {
@@ -284,16 +293,9 @@ export function dagRoutes(ctx: ServerContext) {
     .post(
       "/dags/:fileName/enqueue",
       async ({ params, body }) => {
-        const e = ctx.dags.mustGet(params.fileName);
-        if (!e.dag) throw HttpError.badRequest(`fileName: DAG ${params.fileName} has errors: ${e.errors.join("; ")}`);
         const dagRunId = await enqueue(ctx, {
-          file: e.path,
-          dagName: e.name,
-          ...(body?.params !== undefined ? { params: body.params } : {}),
-          ...(body?.dagRunId !== undefined ? { runId: body.dagRunId } : {}),
-          ...(body?.dagName ? { nameOverride: checkFileName(body.dagName, "dagName") } : {}),
+          ...runRequest(ctx, params.fileName, body),
           ...(body?.queue ? { queue: checkFileName(body.queue, "queue") } : {}),
-          ...(body?.singleton ? { singleton: true } : {}),
         });
         return { dagRunId };
       },
