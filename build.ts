@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "bun";
 import pkg from "./package.json" with { type: "json" };
+import { buildUi } from "./ui/build-ui.ts";
 import { type ArchiveEntry, sha256Hex, sha256sums, tarGz, zip } from "./packaging/archive.ts";
 import { type FormulaAsset, renderFormula } from "./packaging/homebrew/formula.ts";
 import release from "./packaging/release.json" with { type: "json" };
@@ -34,11 +35,14 @@ const epoch = Number(process.env.SOURCE_DATE_EPOCH);
 const buildTime = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
 const date = buildTime.toISOString().replace(/\.\d+Z$/, "Z");
 
+const uiDir = "dist/ui";
+
 /** Compile once, for the host or a cross target. Every build, normal or release, goes through here. */
 async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promise<void> {
   const result = await Bun.build({
     entrypoints: ["./src/main.ts"],
-    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, ...(target ? { target } : {}) },
+    // dist/ui (the web UI, built first) is embedded as `<binary dir>/ui` (server/ui-assets.ts).
+    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, assets: [uiDir], ...(target ? { target } : {}) },
     format: "esm",
     bytecode: true,
     // Lazily imported commands (server, scheduler, executors) become their own chunks, so a
@@ -123,6 +127,12 @@ async function buildRelease(): Promise<void> {
   }
   console.log(`release ${pkg.version} (${commit}, ${date}): ${assets.length} archives + SHA256SUMS in ${out}`);
 }
+
+// The UI is plain browser code, the same for every target: build it once, before any compile.
+rmSync(uiDir, { recursive: true, force: true });
+await buildUi(uiDir);
+// Source maps of earlier builds' chunks (hashed names) would otherwise pile up in dist/.
+for (const f of new Bun.Glob("chunk-*.js.map").scanSync("dist")) rmSync(join("dist", f));
 
 if (argv.includes("--release")) {
   await buildRelease();

@@ -1,7 +1,7 @@
 /**
  * @module server/app
  * The Elysia application: REST API v2 under `<basePath>/api/v2`, `/metrics`, the OpenAPI
- * document, server-sent events, and (unless headless) the web UI's entry page. Every error
+ * document, server-sent events, and (unless headless) the web UI (server/ui-assets.ts). Every error
  * leaves as Dagu's `{code, message}` JSON naming the offending field; request bodies are
  * capped at `maxBodyBytes`.
  */
@@ -13,6 +13,7 @@ import { dagRunRoutes } from "./routes/dag-runs.ts";
 import { dagRoutes } from "./routes/dags.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { renderMetrics, systemRoutes } from "./routes/system.ts";
+import { findUiRoot, uiAssets } from "./ui-assets.ts";
 
 /** Largest request body accepted (a DAG spec is the biggest thing clients send). */
 export const maxBodyBytes = 4 * 1024 * 1024;
@@ -57,9 +58,6 @@ function validationMessage(err: unknown, request: Request): string {
 function errorBody(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ code, message }), { status, headers: { "content-type": "application/json" } });
 }
-
-const uiPlaceholder = `<!doctype html><html><head><meta charset="utf-8"><title>Dagu</title></head>
-<body><h1>Dagu</h1><p>The web UI is not part of this build yet. The REST API is at <a href="API_BASE/openapi.json">API_BASE</a>.</p></body></html>`;
 
 export function buildApp(ctx: ServerContext) {
   const base = ctx.config.basePath;
@@ -112,11 +110,29 @@ export function buildApp(ctx: ServerContext) {
   });
 
   if (!ctx.config.headless) {
-    const page = uiPlaceholder.replaceAll("API_BASE", apiBase);
-    app.get(base === "" ? "/" : base, ({ set }) => {
-      set.headers["content-type"] = "text/html; charset=utf-8";
-      return page;
-    });
+    const root = findUiRoot();
+    if (!root) ctx.log("warn", "web UI files not found; serving the API only (build with `npm run build`)", {});
+    const ui = root ? uiAssets(root, ctx.config, ctx.version) : undefined;
+    const page = (): Response =>
+      ui?.page() ??
+      new Response(`<!doctype html><title>Dagu</title><p>The web UI was not built. The REST API is at <a href="${apiBase}/openapi.json">${apiBase}</a>.</p>`, {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    app
+      .get(`${base}/assets/*`, ({ params, request }) => {
+        const res = ui?.asset(params["*"], request.headers.get("accept-encoding"));
+        if (!res) throw HttpError.notFound(`no such file: ${new URL(request.url).pathname}`);
+        return res;
+      })
+      .get(base === "" ? "/" : base, page)
+      .get(`${base}/*`, ({ request }) => {
+        // Unknown API paths stay JSON 404s; every other path is a page of the app.
+        const path = new URL(request.url).pathname;
+        if (path === apiBase || path.startsWith(`${apiBase}/`) || path === `${base}/metrics`) {
+          throw HttpError.notFound(`no such endpoint: ${request.method} ${path}`);
+        }
+        return page();
+      });
   }
   return app;
 }
