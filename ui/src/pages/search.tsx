@@ -26,7 +26,8 @@ function Highlight(props: { text: string; q: string }): JSX.Element {
 }
 
 function Snippet(props: { match: SearchHit; q: string }): JSX.Element {
-  const lines = (): string[] => props.match.line.split("\n");
+  // A file's final newline would show as an empty numbered line; drop it.
+  const lines = (): string[] => props.match.line.replace(/\n$/, "").split("\n");
   return (
     <div class="search-snippet" data-testid="search-match" data-line={props.match.lineNumber}>
       <For each={lines()}>
