@@ -336,6 +336,7 @@ export class DaguClient {
     latestDAGRun: DAGRunDetails;
     suspended: boolean;
     errors: string[];
+    nextRun?: string;
   }> {
     return this.call("GET", `/dags/${encodeURIComponent(fileName)}`, "json", undefined);
   }

@@ -96,7 +96,8 @@ describe.skipIf(!hasRef)("REST API v2 contract: ours vs the reference", () => {
     ["DAG list page 2 of 1 per page", () => "/dags?page=2&perPage=1"],
     ["DAG list by tag", () => "/dags?tag=demo"],
     ["DAG list by name, sorted desc", () => "/dags?name=hel&order=desc"],
-    ["DAG details", () => "/dags/hello"],
+    // nextRun: our one addition (the next scheduled start, for the web UI's DAG page).
+    ["DAG details", () => "/dags/hello", ["$.nextRun"]],
     ["DAG spec", () => "/dags/hello/spec"],
     ["DAG run history", () => "/dags/hello/dag-runs"],
     ["DAG run by id", (s) => `/dags/hello/dag-runs/${idOf("hello", s)}`],

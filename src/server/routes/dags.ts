@@ -191,12 +191,15 @@ export function dagRoutes(ctx: ServerContext) {
         const e = ctx.dags.mustGet(params.fileName);
         const latest = ctx.runs.latest(e.name);
         const localDags = Object.values(e.dag?.localDags ?? {}).map((d) => ({ name: d.name, dag: toDagDetails(d), errors: [] }));
+        const next = e.dag && e.dag.schedule.length > 0 ? nextFireTime(e.dag.schedule, Date.now()) : undefined;
         return {
           dag: e.dag ? toDagDetails(e.dag) : { name: e.name },
           localDags,
           latestDAGRun: latest ? toRunDetails(latest.record) : emptyRunDetails(e.dag, e.name),
           suspended: ctx.dags.isSuspended(e.fileName),
           errors: [...e.errors],
+          // Not in Dagu's API (its UI computes it): the next scheduled start, for the DAG page.
+          ...(next !== undefined ? { nextRun: new Date(next).toISOString() } : {}),
         };
       },
       {
@@ -204,7 +207,7 @@ export function dagRoutes(ctx: ServerContext) {
         detail: {
           operationId: "getDAGDetails",
           tags: ["dags"],
-          responses: S.responses(t.Object({ dag: t.Optional(S.DagDetails), localDags: t.Array(S.LocalDag), latestDAGRun: S.RunDetails, suspended: t.Boolean(), errors: t.Array(t.String()) }), 200, [404]),
+          responses: S.responses(t.Object({ dag: t.Optional(S.DagDetails), localDags: t.Array(S.LocalDag), latestDAGRun: S.RunDetails, suspended: t.Boolean(), errors: t.Array(t.String()), nextRun: t.Optional(t.String()) }), 200, [404]),
         },
       },
     )
