@@ -39,6 +39,8 @@ interface RecordEntry {
   readonly fileSig: string;
   readonly attemptDir: string;
   readonly raw: RunRecord;
+  /** `raw` was read from `attemptDir` (not from an older attempt, as readLatest falls back). */
+  readonly ownRecord: boolean;
 }
 
 const isDigits = (n: string): boolean => /^\d+$/.test(n);
@@ -173,8 +175,9 @@ export class RunIndex {
     if (hit && now - hit.checkedAt < maxAgeMs) return hit;
     const dirSig = mtimeSig(run.runDir);
     // A final record changes only through a new attempt (the run folder's mtime); a live
-    // one through its status file.
-    if (hit && hit.dirSig === dirSig && (isFinal(hit.raw.status) || fileSig(join(hit.attemptDir, "status.jsonl")) === hit.fileSig)) {
+    // one through its status file. A new attempt whose status file has no record yet (a retry
+    // just begun) shows the previous attempt's final record: that one is not final for long.
+    if (hit && hit.dirSig === dirSig && ((isFinal(hit.raw.status) && hit.ownRecord) || fileSig(join(hit.attemptDir, "status.jsonl")) === hit.fileSig)) {
       hit.checkedAt = now;
       return hit;
     }
@@ -187,7 +190,8 @@ export class RunIndex {
       this.records.delete(run.runDir);
       return undefined;
     }
-    const entry: RecordEntry = { checkedAt: now, dirSig, fileSig: sig, attemptDir, raw };
+    const ownRecord = !raw.attemptId || attemptDir.endsWith(`_${raw.attemptId}`);
+    const entry: RecordEntry = { checkedAt: now, dirSig, fileSig: sig, attemptDir, raw, ownRecord };
     this.records.set(run.runDir, entry);
     return entry;
   }
