@@ -36,9 +36,9 @@ export interface Layout {
   readonly height: number;
 }
 
-export const nodeWidth = 184;
+export const nodeWidth = 172;
 export const nodeHeight = 40;
-const gapX = 72;
+const gapX = 56;
 const gapY = 18;
 const virtualHeight = 6;
 const virtualGap = 8;
