@@ -72,7 +72,7 @@ describe.skipIf(!chromiumPath)("DAG page", () => {
   let ui: UiSession;
   let flaggedPath = "";
   beforeAll(async () => {
-    ui = await openUi({ dags: { etl, slow, broken, big, flaky: "" } });
+    ui = await openUi({ dags: { etl, slow, broken, big, flaky: "", chain: "steps:\n  - command: echo one\n  - command: echo two\n  - command: echo three\n" } });
     // The flaky step succeeds once this file exists (created by the retry test).
     flaggedPath = join(ui.server.home, "flaky-ok");
     writeFileSync(join(ui.server.dagsDir, "flaky.yaml"), `type: graph\nsteps:\n  - name: check\n    command: test -f ${flaggedPath}\n  - name: after\n    command: echo after\n    depends: [check]\n`);
@@ -180,7 +180,7 @@ describe.skipIf(!chromiumPath)("DAG page", () => {
     expect(ui.errors).toEqual([]);
   }, 40_000);
 
-  test("enqueue + dequeue, then stop a long-running run from the page", async () => {
+  test("enqueue + dequeue, restart, stop a long-running run from the page; suspend switch", async () => {
     const c = ui.server.client;
     const page = await ui.newPage();
     await page.goto("/dags/slow");
@@ -205,14 +205,30 @@ describe.skipIf(!chromiumPath)("DAG page", () => {
     );
     expect(gone).toContain("not found");
 
+    // Restart: the running run is stopped and a new one starts (same params).
+    await page.getByTestId("action-restart").click();
+    await page.waitForFunction(`(() => { const el = document.querySelector("[data-testid=latest-status] a"); return el && el.getAttribute("title") !== ${JSON.stringify(running)}; })()`);
+    await page.locator("[data-testid=latest-status][data-status='1']").waitFor();
+    expect((await c.getDAGRunDetails("slow", running)).dagRunDetails.status).toBe(3);
+    const restarted = (await c.getDAGDetails("slow")).latestDAGRun.dagRunId;
+    expect(restarted).not.toBe(running);
+
     // Stop: the running run is aborted and Stop turns off.
     const stop = page.getByTestId("action-stop");
     expect(await stop.isEnabled()).toBe(true);
     await stop.click();
     await page.locator("[data-testid=latest-status][data-status='3']").waitFor();
     await page.locator("[data-testid=graph-node][data-step=wait].st-aborted").waitFor();
-    expect((await c.getDAGRunDetails("slow", running)).dagRunDetails.status).toBe(3);
+    expect((await c.getDAGRunDetails("slow", restarted)).dagRunDetails.status).toBe(3);
     await page.waitForFunction(`document.querySelector("[data-testid=action-stop]")?.disabled === true`);
+
+    // Suspend and resume through the switch.
+    await page.getByTestId("action-suspend").click();
+    await page.locator(".dag-suspended-tag").waitFor();
+    expect((await c.getDAGDetails("slow")).suspended).toBe(true);
+    await page.getByTestId("action-suspend").click();
+    await page.locator(".dag-suspended-tag").waitFor({ state: "detached" });
+    expect((await c.getDAGDetails("slow")).suspended).toBe(false);
     expect(ui.errors).toEqual([]);
   }, 40_000);
 
@@ -256,6 +272,14 @@ describe.skipIf(!chromiumPath)("DAG page", () => {
     // The only console error is the browser's own note about the 404 response.
     expect(ui.errors.slice(errorsBefore).every((e) => e.includes("404"))).toBe(true);
     ui.errors.splice(errorsBefore);
+  });
+
+  test("a chain DAG (no depends, the default type) is drawn as a chain", async () => {
+    const page = await ui.newPage();
+    await page.goto("/dags/chain");
+    await page.locator("[data-testid=graph-node]").nth(2).waitFor();
+    const edges = await page.evaluate<string[]>(`[...document.querySelectorAll("path.dag-edge")].map((p) => p.getAttribute("data-from") + ">" + p.getAttribute("data-to"))`);
+    expect(edges).toEqual(["cmd_1>cmd_2", "cmd_2>cmd_3"]);
   });
 
   test("120 steps: every node drawn, none overlapping, edges for every dependency", async () => {
@@ -316,6 +340,18 @@ describe.skipIf(!chromiumPath)("DAG page", () => {
     const text = await editor.inputValue();
     await editor.fill(text.replace("depends: [report, archive]", "depends: [reprot, archive]").replace("command: echo clean", "comand: echo clean"));
     await page.getByTestId("spec-error").nth(1).waitFor();
+    // The gutter follows the textarea's scroll: line 20's number sits on line 20's text.
+    const offset = await editor.evaluate((t) => {
+      const ta = t as unknown as TextArea & { scrollTop: number };
+      ta.scrollTop = 150;
+      return ta.scrollTop;
+    });
+    expect(offset).toBeGreaterThan(0);
+    await page.waitForFunction(`(() => {
+      const ta = document.querySelector("[data-testid=spec-textarea]");
+      const no = document.querySelector("[data-testid=gutter-line][data-line='20']").getBoundingClientRect().top;
+      return Math.abs(no - (ta.getBoundingClientRect().top + 8 + 19 * 20 - ta.scrollTop)) < 1.5;
+    })()`);
     await editor.evaluate((t) => {
       const ta = t as unknown as TextArea & { scrollTop: number };
       ta.blur();
