@@ -181,6 +181,23 @@ describe.skipIf(!chromiumPath)("DAG list", () => {
     expect(ui.errors).toEqual([]);
   });
 
+  test("a row's last run follows the run event stream without a reload", async () => {
+    const page = await ui.newPage();
+    await page.goto("/dags");
+    const row = page.locator('[data-testid="dag-row"][data-name="deploy-docs"]');
+    expect(await row.textContent()).toContain("never run");
+    // Suspend it on the page first: a live update of the row must not undo the switch.
+    await row.getByTestId("suspend-toggle").click();
+    await page.getByTestId("toast").filter({ hasText: "Suspended deploy-docs" }).waitFor();
+    await ui.server.client.executeDAG("deploy-docs");
+    await row.getByTestId("last-run").filter({ hasText: "Succeeded" }).waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId("suspend-toggle").isChecked()).toBe(false);
+    await row.getByTestId("suspend-toggle").click();
+    await page.getByTestId("toast").filter({ hasText: "Resumed deploy-docs" }).waitFor();
+    await page.context().close();
+    expect(ui.errors).toEqual([]);
+  });
+
   test("New DAG: a bad name is refused in the dialog; a good one creates the file and opens its spec", async () => {
     const page = await ui.newPage();
     await page.goto("/dags");

@@ -13,7 +13,7 @@ import { formatTime, relativeTime } from "../format.ts";
 export type SortKey = "name" | "nextRun";
 export type SortOrder = "asc" | "desc";
 
-/** The scheduling switch; the row owns the state so it can dim itself while suspended. */
+/** The scheduling switch; its state comes from the page (the row dims itself while suspended). */
 function SuspendSwitch(props: { fileName: string; suspended: boolean; onChange: (suspended: boolean) => void }): JSX.Element {
   const [busy, setBusy] = createSignal(false);
   // Flips at once, and flips back if the server says no.
@@ -66,6 +66,9 @@ export function DagListTable(props: {
   sort: SortKey;
   order: SortOrder;
   onSort: (key: SortKey, order: SortOrder) => void;
+  /** The switch state: the page keeps it, so a row rebuilt by a live update keeps it too. */
+  isSuspended: (d: DAGFile) => boolean;
+  onSuspended: (fileName: string, suspended: boolean) => void;
 }): JSX.Element {
   return (
     <div class="table-wrap dl-wrap" data-testid="dag-table-wrap">
@@ -84,7 +87,7 @@ export function DagListTable(props: {
             {(d) => {
               const run = (): DAGFile["latestDAGRun"] => d.latestDAGRun;
               const when = (): string => run().finishedAt || run().startedAt;
-              const [suspended, setSuspended] = createSignal(d.suspended);
+              const suspended = (): boolean => props.isSuspended(d);
               return (
                 <tr data-testid="dag-row" data-name={d.fileName} classList={{ "dl-suspended": suspended() }}>
                   <td class="dl-name-cell">
@@ -137,7 +140,7 @@ export function DagListTable(props: {
                     </Show>
                   </td>
                   <td class="dl-col-switch">
-                    <SuspendSwitch fileName={d.fileName} suspended={suspended()} onChange={setSuspended} />
+                    <SuspendSwitch fileName={d.fileName} suspended={suspended()} onChange={(v) => props.onSuspended(d.fileName, v)} />
                   </td>
                 </tr>
               );

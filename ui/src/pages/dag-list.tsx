@@ -70,6 +70,8 @@ export default function DagList(): JSX.Element {
   const [tags, setTags] = createSignal<readonly string[]>([]);
   const [now, setNow] = createSignal(Date.now());
   const [dialogOpen, setDialogOpen] = createSignal(false);
+  // Switch flips made on this page since the last load (the rows hold the loaded value).
+  const [suspendedNow, setSuspendedNow] = createSignal<ReadonlyMap<string, boolean>>(new Map());
   let seq = 0;
 
   const load = async (q: Query): Promise<void> => {
@@ -87,6 +89,7 @@ export default function DagList(): JSX.Element {
       // A slower answer to an older query must not replace a newer one.
       if (mine !== seq) return;
       setData(res);
+      setSuspendedNow(new Map());
       setError(undefined);
     } catch (e) {
       if (mine === seq) setError(e);
@@ -258,7 +261,17 @@ export default function DagList(): JSX.Element {
             }
           >
             <div classList={{ "dl-stale": loading() }}>
-              <DagListTable dags={res().dags} now={now()} activeTag={query().tag || undefined} onTag={setTag} sort={query().sort} order={query().order} onSort={setSort} />
+              <DagListTable
+                dags={res().dags}
+                now={now()}
+                activeTag={query().tag || undefined}
+                onTag={setTag}
+                sort={query().sort}
+                order={query().order}
+                onSort={setSort}
+                isSuspended={(d) => suspendedNow().get(d.fileName) ?? d.suspended}
+                onSuspended={(f, v) => setSuspendedNow(new Map(suspendedNow()).set(f, v))}
+              />
             </div>
           </Show>
         )}
