@@ -15,6 +15,7 @@ import { chromiumPath, openUi, screenshot, type UiSession } from "./browser-harn
 const flags = mkdtempSync(join(tmpdir(), "dagu-ui-run-"));
 const releaseFlag = join(flags, "release");
 const fixFlag = join(flags, "fixed");
+const childFlag = join(flags, "child");
 
 const dags: Record<string, string> = {
   talk: `steps:
@@ -62,7 +63,19 @@ handlerOn:
   child: `params: X=0
 steps:
   - name: c1
-    command: echo child $X
+    script: |
+      echo child $X
+      while [ ! -f ${childFlag} ]; do sleep 0.1; done
+      echo child-done
+`,
+  big: `steps:
+  - name: many
+    script: seq 1 1200
+`,
+  single: `maxActiveRuns: 1
+steps:
+  - name: hold
+    command: sleep 30
 `,
   pipeline: `params: ENV=staging
 steps:
@@ -93,6 +106,14 @@ handlerOn:
 
 async function start(ui: UiSession, name: string): Promise<string> {
   return (await ui.server.client.executeDAG(name)).dagRunId;
+}
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await Bun.sleep(100);
+  }
 }
 
 async function statusOf(page: Page): Promise<number> {
@@ -181,6 +202,18 @@ describe.skipIf(!chromiumPath)("run page", () => {
     await page.getByTestId("run-retry").click();
     await waitStatus(page, 4);
     expect(await page.locator('[data-testid="run-step-row"][data-step="done"] [data-testid="run-step-status"]').textContent()).toBe("Succeeded");
+
+    // Retry one step: the request names it, the run goes again and ends succeeded.
+    const sent: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/retry")) sent.push(r.postData() ?? "");
+    });
+    const row = page.locator('[data-testid="run-step-row"][data-step="done"]');
+    await row.hover();
+    await row.getByTestId("run-step-retry").click();
+    await page.getByTestId("toast").filter({ hasText: "Retrying step done" }).waitFor();
+    expect(sent.map((b) => JSON.parse(b) as unknown)).toEqual([{ dagRunId: id, stepName: "done" }]);
+    await waitStatus(page, 4);
     expect(ui.errors).toEqual([]);
   }, 30_000);
 
@@ -193,14 +226,39 @@ describe.skipIf(!chromiumPath)("run page", () => {
     const rows = await page.getByTestId("run-output-row").allTextContents();
     // Dagu stores output names camel-cased (GREETING → greeting).
     expect(rows).toEqual(["answer42", "greetinghello-out"]);
+
+    // Reschedule: a new run of the same DAG, and the page moves to it.
+    page.on("dialog", (d) => void d.accept());
+    await page.getByTestId("run-reschedule").click();
+    await page.waitForURL((u) => u.pathname.startsWith("/dag-runs/outs/") && !u.pathname.endsWith(id));
+    await waitStatus(page, 4);
     expect(ui.errors).toEqual([]);
   }, 20_000);
 
-  test("sub-DAG: parent links to the child run, the child back to the parent; graph selects steps", async () => {
+  test("sub-DAG: a live child run is polled; child → parent → child links; graph selects steps", async () => {
     const id = await start(ui, "parent");
-    await waitFinal(ui.server.api, "parent", id);
+    // The parent names its child only once the call step ends; the child's folder is there
+    // as soon as it starts, so a page of the live child can be opened by its id.
+    const glob = new Bun.Glob(`data/dag-runs/parent/dag-runs/*/*/*/dag-run_*_${id}/children/child_*`);
+    let childId = "";
+    await waitFor(async () => {
+      for await (const p of glob.scan({ cwd: ui.server.home, onlyFiles: false })) childId = p.slice(p.lastIndexOf("child_") + 6);
+      return childId !== "";
+    });
     const page = await ui.newPage();
-    await page.goto(`/dag-runs/parent/${id}`);
+    await page.goto(`/dag-runs/parent/${id}?subDAGRunId=${childId}&step=c1`);
+    await page.getByTestId("run-dag-link").filter({ hasText: "child" }).waitFor();
+    expect(await page.getByTestId("run-params").textContent()).toContain("X=7");
+    await page.getByTestId("log-text").filter({ hasText: "child 7" }).waitFor();
+    expect(await statusOf(page)).toBe(1);
+    writeFileSync(childFlag, "");
+    // A sub run has no status stream: the page polls it to the end, log included.
+    await page.getByTestId("log-text").filter({ hasText: "child-done" }).waitFor();
+    await waitStatus(page, 4);
+
+    await page.getByTestId("run-parent-link").click();
+    await page.waitForURL((u) => u.pathname.endsWith(`/dag-runs/parent/${id}`) && !u.search.includes("subDAGRunId"));
+    await page.getByTestId("run-dag-link").filter({ hasText: "parent" }).waitFor();
     await waitStatus(page, 4);
     // The onExit handler is listed with the steps.
     await page.locator('[data-testid="run-step-row"][data-step="onExit"]').waitFor();
@@ -208,15 +266,43 @@ describe.skipIf(!chromiumPath)("run page", () => {
     await page.locator('[data-testid="graph-node"][data-step="prep"]').click();
     expect(await page.getByTestId("run-log-step").textContent()).toBe("prep");
     await page.getByTestId("log-text").filter({ hasText: "prep" }).waitFor();
+    // Parent → child by the link on the call step.
     await page.getByTestId("run-sub-link").first().click();
-    await page.waitForURL(/subDAGRunId=/);
+    await page.waitForURL(new RegExp(`subDAGRunId=${childId}`));
     await page.getByTestId("run-dag-link").filter({ hasText: "child" }).waitFor();
-    expect(await page.getByTestId("run-params").textContent()).toContain("X=7");
-    await page.locator('[data-testid="run-step-row"][data-step="c1"]').click();
-    await page.getByTestId("log-text").filter({ hasText: "child 7" }).waitFor();
-    await page.getByTestId("run-parent-link").click();
-    await page.waitForURL((u) => u.pathname.endsWith(`/dag-runs/parent/${id}`) && !u.search.includes("subDAGRunId"));
-    await page.getByTestId("run-dag-link").filter({ hasText: "parent" }).waitFor();
+    expect(ui.errors).toEqual([]);
+  }, 30_000);
+
+  test("a long log shows its tail; Show all shows every line", async () => {
+    const id = await start(ui, "big");
+    await waitFinal(ui.server.api, "big", id);
+    const page = await ui.newPage();
+    await page.goto(`/dag-runs/big/${id}?step=many`);
+    await page.getByTestId("log-info").filter({ hasText: "lines 701–1200" }).waitFor();
+    expect(await page.getByTestId("log-text").textContent()).not.toContain("\n700\n");
+    await page.getByTestId("log-toggle-all").click();
+    await page.getByTestId("log-info").filter({ hasText: "lines 1–1200" }).waitFor();
+    expect((await page.getByTestId("log-text").textContent())?.split("\n").length).toBe(1200);
+    expect(ui.errors).toEqual([]);
+  }, 20_000);
+
+  test("a queued run can be dequeued", async () => {
+    const first = await start(ui, "single");
+    await waitFor(async () => (await ui.server.client.getDAGRunDetails("single", first)).dagRunDetails.status === 1);
+    const queued = (await ui.server.client.enqueueDAGDAGRun("single")).dagRunId;
+    const page = await ui.newPage();
+    page.on("dialog", (d) => void d.accept());
+    await page.goto(`/dag-runs/single/${queued}`);
+    await waitStatus(page, 5);
+    await page.getByTestId("run-dequeue").click();
+    // Dequeued, the run is gone: the page moves to its DAG.
+    await page.waitForURL((u) => u.pathname.endsWith("/dags/single"));
+    const gone = await ui.server.client.getDAGRunDetails("single", queued).then(
+      () => false,
+      () => true,
+    );
+    expect(gone).toBe(true);
+    await ui.server.client.terminateDAGRun("single", first);
     expect(ui.errors).toEqual([]);
   }, 30_000);
 
@@ -224,9 +310,11 @@ describe.skipIf(!chromiumPath)("run page", () => {
     const id = await start(ui, "pipeline");
     await waitFinal(ui.server.api, "pipeline", id);
     const page = await ui.newPage();
-    await page.goto(`/dag-runs/pipeline/${id}?step=build`);
-    await page.getByTestId("log-text").filter({ hasText: "compiling module 40" }).waitFor();
+    await page.goto(`/dag-runs/pipeline/${id}?step=deploy`);
+    await page.getByTestId("log-text").filter({ hasText: "deploying" }).waitFor();
     await screenshot(page, "run-page");
+    await page.locator('[data-testid="run-step-row"][data-step="build"]').click();
+    await page.getByTestId("log-text").filter({ hasText: "compiling module 40" }).waitFor();
     // The log card at the top of the view, below the sticky top bar.
     await page.evaluate(`document.querySelector('[data-testid="run-logs"]').scrollIntoView({ block: "start" }); window.scrollBy(0, -64);`);
     await screenshot(page, "run-log");

@@ -108,6 +108,18 @@ export function LogViewer(props: {
     }
   }
 
+  /** Add streamed lines, keeping at most `maxLines` (older ones are read again on demand). */
+  function append(more: string[]): void {
+    const next = [...lines(), ...more];
+    const drop = next.length - maxLines;
+    if (drop > 0) {
+      setFirstLine(firstLine() + drop);
+      setLines(next.slice(drop));
+    } else {
+      setLines(next);
+    }
+  }
+
   /** Follow the server's stream: it replays the file from its start on every connection. */
   function follow(live: string): void {
     setLoading(true);
@@ -120,11 +132,12 @@ export function LogViewer(props: {
       {
         ready: () => {
           setLines([]);
+          setFirstLine(1);
           setLoading(false);
         },
         log: (d) => {
           const content = (d as { content?: unknown }).content;
-          if (typeof content === "string") setLines((prev) => [...prev, ...splitChunk(content)]);
+          if (typeof content === "string") append(splitChunk(content));
           setLoading(false);
         },
         end: () => {

@@ -27,8 +27,8 @@ function Field(props: { label: string; children: JSX.Element; testId?: string })
 export function RunHeader(props: {
   run: RunRef;
   details: DAGRunDetails;
-  /** Called after an action changed the run (reload it and follow it again). */
-  onChanged: () => void;
+  /** Called after an action changed the run (reload it and follow it again); `retried`: a new attempt was started. */
+  onChanged: (retried: boolean) => void;
 }): JSX.Element {
   const navigate = useNavigate();
   const d = (): DAGRunDetails => props.details;
@@ -38,12 +38,12 @@ export function RunHeader(props: {
   const [busy, setBusy] = createSignal(false);
   const isRoot = (): boolean => props.run.sub === undefined;
 
-  async function run(label: string, fn: () => Promise<unknown>, confirmText?: string): Promise<void> {
-    if (confirmText && !window.confirm(confirmText)) return;
+  async function run(label: string, fn: () => Promise<unknown>, confirmText: string, retried = false): Promise<void> {
+    if (!window.confirm(confirmText)) return;
     setBusy(true);
     const ok = await act(label, fn);
     setBusy(false);
-    if (ok) props.onChanged();
+    if (ok) props.onChanged(retried);
   }
 
   async function reschedule(): Promise<void> {
@@ -58,6 +58,16 @@ export function RunHeader(props: {
     } finally {
       setBusy(false);
     }
+  }
+
+  // A dequeued run's attempt is hidden, so the run is gone: go to its DAG.
+  async function dequeue(): Promise<void> {
+    if (!window.confirm(`Remove run ${d().dagRunId} from the queue?`)) return;
+    const name = d().name;
+    setBusy(true);
+    const ok = await act("Removed from the queue", () => api.dequeueDAGRun(name, d().dagRunId));
+    setBusy(false);
+    if (ok) navigate(`/dags/${seg(name)}`);
   }
 
   const parent = (): string | undefined => parentPath(d());
@@ -85,7 +95,7 @@ export function RunHeader(props: {
             </button>
           </Show>
           <Show when={d().status === 5}>
-            <button data-testid="run-dequeue" disabled={busy()} onClick={() => void run("Removed from the queue", () => api.dequeueDAGRun(d().name, d().dagRunId), `Remove run ${d().dagRunId} from the queue?`)}>
+            <button data-testid="run-dequeue" disabled={busy()} onClick={() => void dequeue()}>
               Dequeue
             </button>
           </Show>
@@ -94,7 +104,7 @@ export function RunHeader(props: {
               class="primary"
               data-testid="run-retry"
               disabled={busy()}
-              onClick={() => void run("Retry started", () => api.retryDAGRun(d().name, d().dagRunId, { dagRunId: d().dagRunId }), `Retry run ${d().dagRunId}?`)}
+              onClick={() => void run("Retry started", () => api.retryDAGRun(d().name, d().dagRunId, { dagRunId: d().dagRunId }), `Retry run ${d().dagRunId}?`, true)}
             >
               ↻ Retry
             </button>

@@ -98,15 +98,29 @@ export default function RunPage(): JSX.Element {
     unwatch = close;
   }
 
-  async function load(): Promise<void> {
+  /**
+   * Read the run and follow it if live. After a retry the new attempt may not have written
+   * its first record yet, so the API still shows the old final one: with `newAttempt`, read
+   * again until the start time changes (at most 10 s).
+   */
+  async function load(newAttempt = false): Promise<void> {
     const gen = ++generation;
     const r = ref();
+    const before = newAttempt ? details() : undefined;
+    const deadline = Date.now() + 10_000;
     try {
-      const d = await fetchRun(r);
-      if (gen !== generation) return;
-      setDetails(d, r);
-      setError(undefined);
-      watch(gen);
+      for (;;) {
+        const d = await fetchRun(r);
+        if (gen !== generation) return;
+        const stale = before !== undefined && isFinal(d.status as RunStatus) && d.startedAt === before.startedAt;
+        if (!stale || Date.now() > deadline) {
+          setDetails(d, r);
+          setError(undefined);
+          watch(gen);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     } catch (e) {
       if (gen === generation) setError(e);
     }
@@ -153,14 +167,14 @@ export default function RunPage(): JSX.Element {
   async function retryStep(step: string): Promise<void> {
     const d = details();
     if (!d || !window.confirm(`Run step "${step}" of ${d.dagRunId} again?`)) return;
-    if (await act(`Retrying step ${step}`, () => api.retryDAGRun(d.name, d.dagRunId, { dagRunId: d.dagRunId, stepName: step }))) void load();
+    if (await act(`Retrying step ${step}`, () => api.retryDAGRun(d.name, d.dagRunId, { dagRunId: d.dagRunId, stepName: step }))) void load(true);
   }
 
   return (
     <Show when={details()} fallback={<Show when={error()} fallback={<Spinner />}>{(e) => <ErrorBox error={e()} />}</Show>}>
       {(d) => (
         <div class="stack run-page" data-testid="run-page" data-status={d().status}>
-          <RunHeader run={ref()} details={d()} onChanged={() => void load()} />
+          <RunHeader run={ref()} details={d()} onChanged={(retried) => void load(retried)} />
           <Show when={error()}>{(e) => <ErrorBox error={e()} />}</Show>
           <div class="card">
             <h2>Graph</h2>
