@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SpecError } from "../../src/core/errors.ts";
+import { pruneCache } from "../../src/spec/dag-cache.ts";
 import { loadDag, resolveDagPath } from "../../src/spec/loader.ts";
 
 let dir = "";
@@ -65,6 +66,44 @@ test("a valid DAG is cached by content: an edit is a miss, the same text a hit",
     expect(entries()).toHaveLength(1);
     writeFileSync(file, "steps:\n  - name: a\n    oops: 1\n");
     expect(loadDag(file)).rejects.toThrow('unknown key "oops"');
+  } finally {
+    delete process.env.DAGU_CACHE;
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
+});
+
+test("the cache stays bounded: stale entries, old-layout entries and temp files are pruned", async () => {
+  const dirOf = join(dir, "prune");
+  mkdirSync(dirOf, { recursive: true });
+  const now = Date.now();
+  const touch = (name: string, ageDays: number): void => {
+    writeFileSync(join(dirOf, name), "{}");
+    const t = new Date(now - ageDays * 86_400_000);
+    utimesSync(join(dirOf, name), t, t);
+  };
+  touch("aaaaaaaaaaaaaaaa.json", 1);
+  touch("bbbbbbbbbbbbbbbb.json", 30);
+  touch("cccccccccccccccc-0123456789abcdef.json", 1);
+  touch("dddddddddddddddd.json.123.tmp", 1);
+  pruneCache(dirOf, now);
+  expect(readdirSync(dirOf)).toEqual(["aaaaaaaaaaaaaaaa.json"]);
+  for (let i = 0; i < 2_010; i++) writeFileSync(join(dirOf, `${String(i).padStart(16, "0")}.json`), "{}");
+  pruneCache(dirOf, now);
+  expect(readdirSync(dirOf)).toHaveLength(2_000);
+});
+
+test("a cache entry of another parse of the same path is a miss, not a wrong DAG", async () => {
+  const cache = join(dir, "cache2");
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  process.env.DAGU_CACHE = "on";
+  try {
+    const file = join(dir, "two-names.yaml");
+    writeFileSync(file, "steps: [echo one]\n");
+    expect((await loadDag(file, { name: "first" })).name).toBe("first");
+    expect((await loadDag(file, { name: "second" })).name).toBe("second");
+    expect((await loadDag(file, { name: "second" })).name).toBe("second");
   } finally {
     delete process.env.DAGU_CACHE;
     if (saved === undefined) delete process.env.XDG_CACHE_HOME;
