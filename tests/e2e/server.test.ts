@@ -204,6 +204,35 @@ describe("live updates (server-sent events)", () => {
     const events = await pending;
     expect(events.some((e) => e.event === "run" && e.data.includes('"name":"hello"'))).toBe(true);
   }, 20_000);
+
+  test("global stream reports a run as running within a second (not only when it ends), and a queued run", async () => {
+    const res = await srv.client.watchDAGRuns();
+    let runningAt = 0;
+    let queuedAt = 0;
+    const started = Date.now();
+    const pending = readEvents(
+      res,
+      (ev) => {
+        const last = ev.at(-1);
+        if (last?.event === "run" && last.data.includes('"name":"ticker"')) {
+          if (last.data.includes('"statusLabel":"running"') && !runningAt) runningAt = Date.now() - started;
+          if (last.data.includes('"statusLabel":"queued"') && !queuedAt) queuedAt = Date.now() - started;
+        }
+        return runningAt > 0 && queuedAt > 0;
+      },
+      5_000,
+    );
+    await Bun.sleep(200);
+    await srv.client.executeDAG("ticker", {});
+    await Bun.sleep(300);
+    const { dagRunId } = await srv.client.enqueueDAGDAGRun("ticker", {});
+    await pending;
+    // The ticker runs ~1 s: "running" must arrive while it runs, not at the 15 s keep-alive.
+    expect(runningAt).toBeGreaterThan(0);
+    expect(runningAt).toBeLessThan(1_500);
+    expect(queuedAt).toBeGreaterThan(0);
+    await waitFinal(srv.api, "ticker", dagRunId, 20_000).catch(() => undefined);
+  }, 20_000);
 });
 
 describe("/metrics", () => {

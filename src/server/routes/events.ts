@@ -2,8 +2,9 @@
  * @module server/routes/events
  * Live updates over server-sent events, driven by file-system events, never by re-reading
  * history:
- * - `/events/dag-runs`: status changes of running runs. The heartbeat folder (`data/proc`)
- *   says which runs are alive; each of their run folders is watched while it runs.
+ * - `/events/dag-runs`: status changes of runs: started, queued, dequeued, progressing,
+ *   finished. The heartbeat folder (`data/proc`) and the queue folder say when runs come and
+ *   go; each live run's folder is watched while it runs.
  * - `/events/dag-runs/{name}/{dagRunId}`: one run's details on every change, ending when
  *   the run is final.
  * - `/events/dag-runs/{name}/{dagRunId}/steps/{stepName}/log` and `…/log`: new log lines
@@ -165,11 +166,23 @@ export function eventRoutes(ctx: ServerContext) {
     }
   }
 
-  /** Status changes of every running run. */
+  /**
+   * Status changes of every running run. Heartbeat files (`data/proc`) and the queue folder
+   * say when a run starts, is queued or leaves a queue; each live run's folder is watched
+   * while it runs. A heartbeat or queue entry can appear a moment before the run's first
+   * record, so such a wake-up is followed by a few quick re-reads.
+   */
   async function* allRuns(signal: AbortSignal) {
     const wake = new Signal();
+    let burst = 0;
+    const onNewRun = (): void => {
+      burst = 5;
+      wake.notify();
+    };
     mkdirSync(ctx.paths.procDir, { recursive: true });
-    const procWatcher = safeWatch(ctx.paths.procDir, true, wake.notify);
+    mkdirSync(ctx.paths.queueDir, { recursive: true });
+    const procWatcher = safeWatch(ctx.paths.procDir, true, onNewRun);
+    const queueWatcher = safeWatch(ctx.paths.queueDir, true, onNewRun);
     const runWatchers = new Map<string, FSWatcher | undefined>();
     let sent = new Map<string, string>();
     try {
@@ -199,12 +212,15 @@ export function eventRoutes(ctx: ServerContext) {
         }
         sent = seen;
         initial = false;
-        const woke = await wake.wait(keepAliveMs, signal);
+        const quick = burst > 0;
+        if (quick) burst--;
+        const woke = await wake.wait(quick ? 100 : keepAliveMs, signal);
         if (signal.aborted) return;
-        if (!woke) yield sse({ event: "ping", data: "{}" });
+        if (!woke && !quick) yield sse({ event: "ping", data: "{}" });
       }
     } finally {
       procWatcher?.close();
+      queueWatcher?.close();
       for (const w of runWatchers.values()) w?.close();
     }
   }
