@@ -15,8 +15,9 @@ import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } fro
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
 import type { ExecRunContext } from "../executors/executor.ts";
 import { executorFor } from "../executors/registry.ts";
+import { procFile } from "../store/proc-dir.ts";
 import { ProcHeartbeat } from "../store/proc-file.ts";
-import { procFile, stepLogBase } from "../store/run-layout.ts";
+import { stepLogBase } from "../store/run-layout.ts";
 import type { AttemptWriter, RunStore, StoredRun } from "../store/run-store.ts";
 import { substituteCommands } from "../values/command-substitution.ts";
 import { resolveDagValues, type ResolvedValues } from "../values/dag-values.ts";
@@ -747,7 +748,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });
-  const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, run.startedAt, opts.runId));
+  const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, dag.name, run.startedAt, opts.runId));
   heartbeat.start();
   const onStop = (): void => run.cancel();
   opts.stop.addEventListener("abort", onStop, { once: true });

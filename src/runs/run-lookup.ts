@@ -5,17 +5,15 @@
  * writes the final snapshot. So a running record whose owner pid is gone, or whose heartbeat
  * stopped, is reported as failed, and readers never show a run as running forever.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { NodeRecord, RunRecord } from "../core/run-record.ts";
 import { NodeStatus, RunStatus } from "../core/status.ts";
 import { resolveDagPath } from "../spec/loader.ts";
-import { isProcessAlive, readHeartbeat } from "../store/proc-file.ts";
+import { findHeartbeat, type HeartbeatClock, isFresh } from "../store/proc-dir.ts";
+import { isProcessAlive } from "../store/proc-file.ts";
 import type { RunStore, StoredRun } from "../store/run-store.ts";
-
-/** Dagu's scheduler declares a run a zombie after this long without a heartbeat (3 missed beats). */
-export const staleHeartbeatMs = 45_000;
 
 export type RunLookup =
   | {
@@ -33,39 +31,15 @@ export type RunLookup =
     };
 
 /** How liveness is judged; tests replace the probes. */
-export interface LivenessProbe {
-  /** `data/proc`: heartbeats live in `<procDir>/<queue>/proc_<stamp>Z_<runId>.proc`. */
+export interface LivenessProbe extends HeartbeatClock {
+  /** `data/proc` (store/proc-dir.ts). */
   readonly procDir: string;
-  readonly now?: () => number;
   readonly isAlive?: (pid: number) => boolean;
-  readonly heartbeatAt?: (path: string) => number | undefined;
 }
 
 export interface FindRunOptions extends LivenessProbe {
   /** A specific run; the latest when absent. */
   readonly runId?: string;
-}
-
-/** The heartbeat file of a run: under its queue's folder, which is the DAG name unless the DAG sets `queue`. */
-function heartbeatPath(procDir: string, dagName: string, runId: string): string | undefined {
-  const suffix = `Z_${runId}.proc`;
-  let queues: string[];
-  try {
-    queues = readdirSync(procDir);
-  } catch {
-    return undefined;
-  }
-  // The DAG's own queue first; other folders only when the DAG names a different queue.
-  const ordered = [dagName, ...queues.filter((q) => q !== dagName)];
-  for (const q of ordered) {
-    try {
-      const hit = readdirSync(join(procDir, q)).find((f) => f.startsWith("proc_") && f.endsWith(suffix));
-      if (hit) return join(procDir, q, hit);
-    } catch {
-      // Not a folder, or gone meanwhile.
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -79,12 +53,9 @@ export function deadOwnerReason(record: RunRecord, probe: LivenessProbe): string
   const isAlive = probe.isAlive ?? isProcessAlive;
   const gone = `the process running this DAG-run is gone (pid ${record.pid})`;
   if (!isAlive(record.pid)) return gone;
-  const hb = heartbeatPath(probe.procDir, record.name, record.dagRunId);
+  const hb = findHeartbeat(probe.procDir, record.name, record.dagRunId);
   if (hb === undefined) return undefined;
-  const at = (probe.heartbeatAt ?? readHeartbeat)(hb);
-  const now = (probe.now ?? Date.now)();
-  if (at !== undefined && now - at > staleHeartbeatMs) return gone;
-  return undefined;
+  return isFresh(hb, probe) ? undefined : gone;
 }
 
 /** The record as it should be read: failed, with the reason, running steps failed too. */

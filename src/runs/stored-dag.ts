@@ -2,7 +2,8 @@
  * @module runs/stored-dag
  * The DAG as it was resolved for an attempt (`dag.json`), so a retry re-runs what ran then
  * even if the file changed since. Records written by Dagu itself hold Dagu's JSON shape,
- * which is not ours: for those the caller falls back to the DAG file.
+ * which is not ours: for those the caller falls back to the DAG file. The few settings the
+ * queue needs (`maxActiveRuns`, `location`) have the same keys in both and are read from either.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,5 +17,24 @@ export function readStoredDag(attemptDir: string): Dag | undefined {
     return ours ? (parsed as Dag) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+export interface StoredDagSettings {
+  readonly maxActiveRuns?: number;
+  /** The DAG file the run was loaded from. */
+  readonly location?: string;
+}
+
+/** `maxActiveRuns` and `location` of an attempt's `dag.json` (ours or Dagu's); empty when unreadable. */
+export function storedDagSettings(attemptDir: string | undefined): StoredDagSettings {
+  if (!attemptDir) return {};
+  try {
+    const d = JSON.parse(readFileSync(join(attemptDir, "dag.json"), "utf8")) as Record<string, unknown>;
+    const max = d["maxActiveRuns"];
+    const loc = d["location"];
+    return { ...(typeof max === "number" ? { maxActiveRuns: max } : {}), ...(typeof loc === "string" && loc !== "" ? { location: loc } : {}) };
+  } catch {
+    return {};
   }
 }

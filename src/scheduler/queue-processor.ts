@@ -16,15 +16,16 @@
  * the item back in its place and retries it after 0.5 s, 1 s, 2 s, … up to 60 s. Queued runs are
  * files: they survive restarts, and claims of a consumer that died are put back.
  */
-import { readdirSync, readFileSync, watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { watch, type FSWatcher } from "node:fs";
 import type { DaguPaths } from "../config/paths.ts";
 import { RunStatus } from "../core/status.ts";
 import type { GlobalQueueConfig } from "../runs/enqueue-run.ts";
 import { launchRun, type LaunchRequest } from "../runs/launch-run.ts";
-import { staleHeartbeatMs } from "../runs/run-lookup.ts";
+import { globalCapacities, queueCapacity } from "../runs/queue-capacity.ts";
+import { storedDagSettings } from "../runs/stored-dag.ts";
 import { FileQueueStore } from "../store/file-queue-store.ts";
-import { isProcessAlive, readHeartbeat } from "../store/proc-file.ts";
+import { liveRuns } from "../store/proc-dir.ts";
+import { isProcessAlive } from "../store/proc-file.ts";
 import { newQueueOwner, type QueueClaim, type QueuedItem, type QueueStore } from "../store/queue-store.ts";
 import type { RunStore, StoredRun } from "../store/run-store.ts";
 
@@ -91,20 +92,6 @@ interface Backoff {
   notBefore: number;
 }
 
-const procPattern = /^proc_\d{8}_\d{6}Z_(.+)\.proc$/;
-
-function readDagJson(dir: string | undefined): { maxActiveRuns?: number; location?: string } {
-  if (!dir) return {};
-  try {
-    const d = JSON.parse(readFileSync(join(dir, "dag.json"), "utf8")) as Record<string, unknown>;
-    const max = d["maxActiveRuns"];
-    const loc = d["location"];
-    return { ...(typeof max === "number" ? { maxActiveRuns: max } : {}), ...(typeof loc === "string" && loc !== "" ? { location: loc } : {}) };
-  } catch {
-    return {};
-  }
-}
-
 const defaultLauncher: QueueLauncher = (req) => launchRun(req);
 
 export class QueueProcessor {
@@ -124,7 +111,7 @@ export class QueueProcessor {
   constructor(private readonly opts: QueueProcessorOptions) {
     this.owner = opts.owner ?? newQueueOwner();
     this.queueStore = opts.queueStore ?? new FileQueueStore(opts.paths.queueDir);
-    this.global = new Map((opts.globalQueues ?? []).map((q) => [q.name, Math.max(1, q.maxConcurrency)] as const));
+    this.global = globalCapacities(opts.globalQueues ?? []);
   }
 
   private now(): number {
@@ -175,35 +162,13 @@ export class QueueProcessor {
 
   /** Capacity of a queue: global config, else the first waiting run's `maxActiveRuns`. */
   capacity(queue: string, first?: QueuedItem): number {
-    const g = this.global.get(queue);
-    if (g !== undefined) return g;
-    if (!first) return 1;
-    const run = this.opts.runStore.findRun(first.dagRun.name, first.dagRun.id);
-    const max = run ? readDagJson(this.opts.runStore.latestAttemptDir(run)).maxActiveRuns : undefined;
-    if (max === undefined || max === 0) return 1;
-    return max < 0 ? Number.POSITIVE_INFINITY : max;
+    return queueCapacity(queue, this.global, this.opts.runStore, first?.dagRun);
   }
 
   /** Run ids with a fresh heartbeat in `data/proc/<queue>/`. */
   liveRuns(queue: string): Set<string> {
-    const dir = join(this.opts.paths.procDir, queue);
-    const out = new Set<string>();
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return out;
-    }
-    const now = this.now();
-    const beat = this.opts.heartbeatAt ?? readHeartbeat;
-    for (const n of names) {
-      const m = procPattern.exec(n);
-      if (!m) continue;
-      const at = beat(join(dir, n));
-      // A file being written may read short: count it (never under-count a run).
-      if (at === undefined || now - at <= staleHeartbeatMs) out.add(m[1] as string);
-    }
-    return out;
+    const clock = { now: () => this.now(), ...(this.opts.heartbeatAt ? { heartbeatAt: this.opts.heartbeatAt } : {}) };
+    return new Set(liveRuns(this.opts.paths.procDir, queue, clock).map((h) => h.runId));
   }
 
   /** Running (live heartbeats) plus claimed-not-started, as the capacity check counts them. */
@@ -345,7 +310,7 @@ export class QueueProcessor {
       return;
     }
     f.run = run;
-    const dag = readDagJson(this.opts.runStore.latestAttemptDir(run)).location ?? dagRun.name;
+    const dag = storedDagSettings(this.opts.runStore.latestAttemptDir(run)).location ?? dagRun.name;
     try {
       const launched = await (this.opts.launcher ?? defaultLauncher)({ dag, runId: dagRun.id, paths: this.opts.paths });
       f.pid = launched.pid;

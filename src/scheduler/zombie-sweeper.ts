@@ -4,11 +4,11 @@
  * as failed, and their heartbeat files removed so their queue slots free up — every
  * `zombieDetectionInterval` (45 s by default), as Dagu's scheduler does.
  */
-import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import type { RunRecord } from "../core/run-record.ts";
 import { RunStatus } from "../core/status.ts";
 import { deadOwnerReason, type LivenessProbe, markDead } from "../runs/run-lookup.ts";
+import { removeHeartbeats } from "../store/proc-dir.ts";
 import type { RunStore } from "../store/run-store.ts";
 
 export interface SweepResult {
@@ -34,25 +34,9 @@ export function sweepZombies(store: RunStore, dagRunsDir: string, probe: Livenes
       if (reason === undefined) continue;
       const dead: RunRecord = { ...markDead(rec, reason), finishedAt: new Date().toISOString(), createdAt: Date.now() };
       store.appendRecord(run, dead);
-      removeHeartbeat(probe.procDir, rec.dagRunId);
+      removeHeartbeats(probe.procDir, rec.dagRunId);
       fixed.push({ dagName, runId: rec.dagRunId, reason });
     }
   }
   return fixed;
-}
-
-function removeHeartbeat(procDir: string, runId: string): void {
-  let queues: string[];
-  try {
-    queues = readdirSync(procDir);
-  } catch {
-    return;
-  }
-  for (const q of queues) {
-    try {
-      for (const f of readdirSync(join(procDir, q))) if (f.endsWith(`Z_${runId}.proc`)) rmSync(join(procDir, q, f), { force: true });
-    } catch {
-      // Not a folder.
-    }
-  }
 }

@@ -66,11 +66,6 @@ export function stepLogBase(attemptLogDirPath: string, stepName: string, at: Dat
   return join(attemptLogDirPath, `${safeName(stepName)}.${dottedStamp(at)}.${runId.slice(0, 8)}`);
 }
 
-/** Heartbeat file of a running run: `data/proc/<queue>/proc_<stamp>Z_<runId>.proc` */
-export function procFile(procDir: string, queue: string, startedAt: Date, runId: string): string {
-  return join(procDir, queue, `proc_${stamp(startedAt)}Z_${runId}.proc`);
-}
-
 /** Parse the time and id back out of a `dag-run_…` or `attempt_…` folder name. */
 export function parseRunDirName(name: string): { readonly at: Date; readonly id: string } | undefined {
   const m = /^dag-run_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})Z_(.+)$/.exec(name);

@@ -12,7 +12,7 @@ import { resolvePaths } from "../../src/config/paths.ts";
 import type { RunRecord } from "../../src/core/run-record.ts";
 import { NodeStatus, RunStatus } from "../../src/core/status.ts";
 import { FileRunStore } from "../../src/store/file-run-store.ts";
-import { procFile } from "../../src/store/run-layout.ts";
+import { procFile } from "../../src/store/proc-dir.ts";
 import { bin, ensureBuilt, refTool, type Result, Workspace } from "./harness.ts";
 
 const liveRef = existsSync(refTool);
@@ -199,7 +199,7 @@ describe("a record left `running` by a dead owner", () => {
 
   function heartbeat(dag: string, runId: string, ageMs: number): void {
     const paths = resolvePaths(undefined, ws.env() as NodeJS.ProcessEnv);
-    const file = procFile(paths.procDir, dag, new Date(Date.now() - 120_000), runId);
+    const file = procFile(paths.procDir, dag, dag, new Date(Date.now() - 120_000), runId);
     mkdirSync(join(file, ".."), { recursive: true });
     const buf = Buffer.alloc(8);
     buf.writeBigUInt64BE(BigInt(Math.floor((Date.now() - ageMs) / 1000)));

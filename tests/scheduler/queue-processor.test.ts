@@ -20,7 +20,7 @@ import { loadDag } from "../../src/spec/loader.ts";
 import { FileQueueStore } from "../../src/store/file-queue-store.ts";
 import { FileRunStore } from "../../src/store/file-run-store.ts";
 import type { QueuePriority } from "../../src/store/queue-store.ts";
-import { procFile } from "../../src/store/run-layout.ts";
+import { procFile } from "../../src/store/proc-dir.ts";
 
 let home: string;
 let paths: DaguPaths;
@@ -77,7 +77,7 @@ class FakeChildren {
     this.alivePids.add(pid);
     this.order.push(req.runId);
     const dagQueue = rec.name;
-    const proc = procFile(paths.procDir, this.queueOf(dagQueue), new Date(), req.runId);
+    const proc = procFile(paths.procDir, this.queueOf(dagQueue), rec.name, new Date(), req.runId);
     mkdirSync(join(proc, ".."), { recursive: true });
     const buf = Buffer.alloc(8);
     buf.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000)));
@@ -170,7 +170,7 @@ describe("QueueProcessor", () => {
     await enqueue(dagYaml("maxActiveRuns: 2\n"), 2);
     const beat = Buffer.alloc(8);
     beat.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000)));
-    const other = procFile(paths.procDir, "job", new Date(), "retried-run");
+    const other = procFile(paths.procDir, "job", "job", new Date(), "retried-run");
     mkdirSync(join(other, ".."), { recursive: true });
     writeFileSync(other, beat);
     const kids = new FakeChildren();
