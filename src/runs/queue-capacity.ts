@@ -15,9 +15,14 @@ export function globalCapacities(config: readonly { readonly name: string; reado
 }
 
 /** A DAG-based queue's capacity from the DAG's `maxActiveRuns`; `Infinity` = no limit. */
-export function dagCapacity(maxActiveRuns: number | undefined): number {
+function dagCapacity(maxActiveRuns: number | undefined): number {
   if (maxActiveRuns === undefined || maxActiveRuns === 0) return 1;
   return maxActiveRuns < 0 ? Number.POSITIVE_INFINITY : maxActiveRuns;
+}
+
+/** Capacity of the DAG-based queue of a run, from its attempt's `dag.json`. */
+export function dagRunCapacity(attemptDir: string | undefined): number {
+  return dagCapacity(storedDagSettings(attemptDir).maxActiveRuns);
 }
 
 /**
@@ -29,5 +34,5 @@ export function queueCapacity(queue: string, globals: ReadonlyMap<string, number
   if (g !== undefined) return g;
   if (!dagRun) return 1;
   const run = store.findRun(dagRun.name, dagRun.id);
-  return dagCapacity(run ? storedDagSettings(store.latestAttemptDir(run)).maxActiveRuns : undefined);
+  return dagRunCapacity(run ? store.latestAttemptDir(run) : undefined);
 }

@@ -54,7 +54,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(home, name), text);
   const port = await freePort();
   // The reference's start-all also binds a coordinator (50055 by default): give it its own port.
-  const extra = opts.ref ? [`--coordinator.port=${await freePort()}`] : [];
+  const extra = opts.ref && (opts.command ?? "start-all") === "start-all" ? [`--coordinator.port=${await freePort()}`] : [];
   const exe = opts.ref ? refTool : bin;
   let out = "";
   const proc = Bun.spawn([exe, opts.command ?? "start-all", "--host=127.0.0.1", `--port=${port}`, ...extra, ...(opts.args ?? [])], {

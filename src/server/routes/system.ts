@@ -2,11 +2,13 @@
  * @module server/routes/system
  * `/health`, `/metrics` (Prometheus text), `/services/*`, `/workers`, `/queues`.
  */
-import { readdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { Elysia, t } from "elysia";
+import type { DagRunRef } from "../../core/run-record.ts";
 import { RunStatus, runStatusName } from "../../core/status.ts";
+import { dagRunCapacity, globalCapacities } from "../../runs/queue-capacity.ts";
+import { FileQueueStore } from "../../store/file-queue-store.ts";
+import { allLiveRuns } from "../../store/proc-dir.ts";
 import type { ServerContext } from "../context.ts";
 import * as S from "../schemas.ts";
 import { type JsonObject, listMaxAgeMs, toRunSummary } from "../transform.ts";
@@ -43,23 +45,10 @@ class Histogram {
   }
 }
 
-/** Number of items waiting in the queue folder (`queue/<name>/item_*.json`). */
+/** Number of runs waiting in any queue. */
 function queuedCount(queueDir: string): number {
-  let n = 0;
-  let queues: string[];
-  try {
-    queues = readdirSync(queueDir);
-  } catch {
-    return 0;
-  }
-  for (const q of queues) {
-    try {
-      n += readdirSync(join(queueDir, q)).filter((f) => f.startsWith("item_") && f.endsWith(".json")).length;
-    } catch {
-      // Not a folder.
-    }
-  }
-  return n;
+  const store = new FileQueueStore(queueDir);
+  return store.queues().reduce((n, q) => n + store.count(q), 0);
 }
 
 /** Prometheus text exposition (version 0.0.4) with the metric names of Dagu's README. */
@@ -124,36 +113,65 @@ export function renderMetrics(ctx: ServerContext): string {
   return `${out.join("\n")}\n`;
 }
 
+interface QueueView {
+  readonly name: string;
+  readonly type: "global" | "dag-based";
+  /** `Infinity`: no limit (a DAG with negative `maxActiveRuns`); Dagu then omits the field. */
+  readonly capacity: number;
+  readonly running: JsonObject[];
+  readonly queued: JsonObject[];
+}
+
+/**
+ * `GET /queues` as Dagu 1.30.2 builds it: global queues from config (listed even when empty),
+ * waiting runs from the queue store, running runs from live heartbeats (`data/proc/<queue>/`),
+ * each under its real queue name; a DAG-based queue's capacity is its DAG's `maxActiveRuns`,
+ * as the queue consumer counts it. Runs whose record says otherwise (a dequeued or finished
+ * run whose file is not gone yet) are left out. Global queues first, then by name.
+ */
 function queuesView(ctx: ServerContext): JsonObject {
-  const rows = ctx.runs.list({ limit: 1000, maxAgeMs: listMaxAgeMs });
-  const queues = new Map<string, { running: JsonObject[]; queued: JsonObject[] }>();
-  const entry = (q: string): { running: JsonObject[]; queued: JsonObject[] } => {
-    let e = queues.get(q);
-    if (!e) {
-      e = { running: [], queued: [] };
-      queues.set(q, e);
+  const { enabled, config } = ctx.config.queues;
+  const globals = globalCapacities(enabled ? config.map((q) => ({ name: q.name, maxConcurrency: q.maxActiveRuns })) : []);
+  const queues = new Map<string, QueueView>();
+  for (const [name, capacity] of globals) queues.set(name, { name, type: "global", capacity, running: [], queued: [] });
+  const add = (queue: string, ref: DagRunRef, want: RunStatus, to: "running" | "queued"): void => {
+    const run = ctx.runs.findRun(ref.name, ref.id);
+    const read = run ? ctx.runs.read(run) : undefined;
+    if (!read || read.record.status !== want) return;
+    let q = queues.get(queue);
+    if (!q) {
+      // The first waiting run's DAG decides (queued runs are added first), as in the consumer.
+      q = { name: queue, type: "dag-based", capacity: dagRunCapacity(read.attemptDir), running: [], queued: [] };
+      queues.set(queue, q);
     }
-    return e;
+    q[to].push(toRunSummary(read.record));
   };
-  for (const { record } of rows) {
-    if (record.status === RunStatus.Running) entry(record.name).running.push(toRunSummary(record));
-    else if (record.status === RunStatus.Queued) entry(record.name).queued.push(toRunSummary(record));
+  const store = new FileQueueStore(ctx.paths.queueDir);
+  for (const queue of store.queues()) {
+    // Claimed items (being started) come before the waiting ones: they were first in line.
+    for (const item of [...store.listClaims(queue).map((c) => c.item), ...store.list(queue)]) add(queue, item.dagRun, RunStatus.Queued, "queued");
   }
-  const configured = new Map(ctx.config.queues.config.map((q) => [q.name, q.maxActiveRuns]));
-  const list = [...queues].map(([name, e]) => ({
-    name,
-    type: configured.has(name) ? "global" : "dag-based",
-    maxConcurrency: configured.get(name) ?? 1,
-    running: e.running,
-    queued: e.queued,
-  }));
-  const totalRunning = list.reduce((a, q) => a + q.running.length, 0);
-  const totalQueued = list.reduce((a, q) => a + q.queued.length, 0);
-  const totalCapacity = list.reduce((a, q) => a + q.maxConcurrency, 0);
+  for (const [queue, beats] of allLiveRuns(ctx.paths.procDir)) {
+    for (const h of beats) add(queue, { name: h.dagName ?? queue, id: h.runId }, RunStatus.Running, "running");
+  }
+  const list = [...queues.values()].sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === "global" ? -1 : 1));
+  let totalRunning = 0;
+  let totalQueued = 0;
+  let totalCapacity = 0;
+  const out: JsonObject[] = list.map((q) => {
+    totalRunning += q.running.length;
+    totalQueued += q.queued.length;
+    const o: JsonObject = { name: q.name, type: q.type, running: q.running, queued: q.queued };
+    if (Number.isFinite(q.capacity)) {
+      o["maxConcurrency"] = q.capacity;
+      totalCapacity += q.capacity;
+    }
+    return o;
+  });
   return {
-    queues: list,
+    queues: out,
     summary: {
-      totalQueues: list.length,
+      totalQueues: out.length,
       totalRunning,
       totalQueued,
       totalCapacity,

@@ -1,6 +1,7 @@
 /**
  * @module ui/pages/queues
- * The Queues page: every queue with running or queued runs, its capacity and utilisation, the
+ * The Queues page: every queue with running or queued runs (global queues from config even
+ * when empty), its capacity (∞ when the server gives none: no limit) and utilisation, the
  * runs in it, and a Dequeue action for queued runs. Kept live by the run-event stream (any
  * status change refetches, debounced) with a slow poll as a fallback.
  */
@@ -16,10 +17,10 @@ type Queue = QueueList["queues"][number];
 const pollMs = 10_000;
 const debounceMs = 300;
 
-/** Running share of a queue's capacity, 0–100 (over-full queues show as full). */
+/** Running share of a queue's capacity, 0–100 (over-full queues show as full; no limit: 0). */
 function utilisation(q: Queue): number {
-  const max = q.maxConcurrency ?? 1;
-  if (max <= 0) return 0;
+  const max = q.maxConcurrency;
+  if (max === undefined || max <= 0) return 0;
   return Math.min(100, Math.round((100 * q.running.length) / max));
 }
 
@@ -75,7 +76,7 @@ function QueueCard(props: { queue: Queue; now: number; onChanged: () => void }):
         <span class="tag queue-type">{props.queue.type === "global" ? "global" : "DAG-based"}</span>
         <span class="spacer" />
         <span class="muted queue-count">
-          <strong>{props.queue.running.length}</strong> / {props.queue.maxConcurrency ?? 1} running · <strong>{props.queue.queued.length}</strong> queued
+          <strong>{props.queue.running.length}</strong> / {props.queue.maxConcurrency ?? "∞"} running · <strong>{props.queue.queued.length}</strong> queued
         </span>
       </div>
       <UtilBar queue={props.queue} />
