@@ -1,14 +1,17 @@
 /**
  * @module bench/scheduler-bench
  * 1,000 DAGs scheduled every minute on one scheduler: how late each fires (the scheduler's
- * "scheduled run started" log line against the scheduled minute) over the next minute
- * boundary, p50/p99, and the scheduler's peak RSS. Target: p99 ≤ 200 ms on 2 cores.
+ * "scheduled run started" log line, written when the run is claimed and handed to be
+ * spawned, against the scheduled minute) over the next minute boundary, p50/p99, and the
+ * scheduler's peak RSS. Target: p99 ≤ 200 ms on 2 cores. Also how late each run really
+ * started (its record's startedAt): that is bounded by the machine starting 1,000 processes.
  *
  *   bun bench/scheduler-bench.ts [--dags N]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileRunStore } from "../src/store/file-run-store.ts";
 import { ensureBuilt, oursPath, percentile, positiveIntFlag } from "./lib.ts";
 
 const count = positiveIntFlag("--dags", 1000);
@@ -51,4 +54,19 @@ if (late.length > 0) {
   console.log(`lateness p50 ${percentile(late, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${late[late.length - 1]} ms  (target p99 ≤ 200 ms: ${p99 <= 200 ? "met" : "MISSED"})`);
 }
 console.log(`scheduler peak RSS ${(peakKb / 1024).toFixed(1)} MB`);
+
+const store = new FileRunStore(join(home, "data", "dag-runs"), join(home, "logs"));
+const runId = `scheduled-${new Date(boundary).toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "")}`;
+const started: number[] = [];
+for (let i = 0; i < count; i++) {
+  const run = store.findRun(`d${i}`, runId);
+  const at = run ? store.readLatest(run)?.startedAt : undefined;
+  if (at) started.push(Date.parse(at) - boundary);
+}
+started.sort((a, b) => a - b);
+if (started.length > 0) {
+  console.log(
+    `runs started ${started.length}/${count}: start lateness p50 ${percentile(started, 50).toFixed(0)} ms, p99 ${percentile(started, 99).toFixed(0)} ms (1,000 \`dagu start\` processes on this machine)`,
+  );
+}
 rmSync(home, { recursive: true, force: true });

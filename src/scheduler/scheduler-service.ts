@@ -44,8 +44,10 @@ export interface SchedulerOptions {
   readonly launch?: (req: LaunchRequest) => unknown;
   readonly lockStaleMs?: number;
   readonly lockRetryMs?: number;
-  /** 0 disables zombie detection. */
+  /** 0 disables zombie detection (and the check for claimed runs that never started). */
   readonly zombieIntervalMs?: number;
+  /** A claimed run with no record after this long is launched again (default 120 s). */
+  readonly lostLaunchAfterMs?: number;
   readonly log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -55,6 +57,8 @@ interface State {
 }
 
 const registryRefreshMs = 5_000;
+/** How far back `relaunchLost` looks. */
+const relaunchWindowMs = 3_600_000;
 
 export class SchedulerService {
   private readonly owner = `${hostname()}@${process.pid}`;
@@ -68,6 +72,10 @@ export class SchedulerService {
   private lastRefresh = 0;
   private lastSweep = 0;
   private readonly stopCtl = new AbortController();
+  /** Runs claimed this tick, spawned after every due DAG has been claimed (see `tick`). */
+  private pending: LaunchRequest[] = [];
+  /** The background spawning of earlier ticks' runs; awaited before the lock is released. */
+  private spawning: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SchedulerOptions) {
     const dir = join(opts.paths.dataDir, "scheduler");
@@ -108,13 +116,20 @@ export class SchedulerService {
         await new Promise((r) => setTimeout(r, ms));
       }
       await this.opts.queues?.stop();
+      await this.spawning;
       if (!signal.aborted) this.log("warn", "scheduler lock lost; standing by", { owner: this.owner });
     }
+    await this.spawning;
     this.lock.release();
   }
 
   stop(): void {
     this.stopCtl.abort();
+  }
+
+  /** Resolves when every run claimed so far has been spawned. */
+  spawned(): Promise<void> {
+    return this.spawning;
   }
 
   private loadState(): void {
@@ -180,6 +195,7 @@ export class SchedulerService {
     for (const dag of this.dags) {
       if (dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length === 0) continue;
       // A DAG seen for the first time starts from now: nothing before it counts as missed.
+      if (!this.state.dags[dag.name]) this.fired.prepare(dag.name);
       const state = this.state.dags[dag.name] ?? initialPlannerState(now.getTime());
       // Most seconds nothing is due: then skip reading the DAG's runs and planning it.
       if (this.state.dags[dag.name] && !state.deferred && !this.due(dag, state, now, zones)) continue;
@@ -197,14 +213,68 @@ export class SchedulerService {
       changed = true;
     }
     if (changed) this.saveState();
+    this.spawnPending();
     const zombieMs = this.opts.zombieIntervalMs ?? 45_000;
     if (zombieMs > 0 && now.getTime() - this.lastSweep >= zombieMs) {
       this.lastSweep = now.getTime();
+      this.relaunchLost(now);
       for (const z of sweepZombies(this.opts.store, this.opts.paths.dagRunsDir, { procDir: this.opts.paths.procDir })) {
         this.log("warn", "zombie run marked failed", { dag: z.dagName, runId: z.runId, reason: z.reason });
       }
       this.fired.prune(now, 7 * 86_400_000);
     }
+  }
+
+  /**
+   * Spawn the runs claimed this tick, in the background. Firing (claim + log) for every due
+   * DAG comes first and spawning after: at a busy minute (1,000 DAGs), the first `dagu start`
+   * processes would otherwise take the CPU from the loop that still has DAGs to fire. Each
+   * claim is durable before its spawn, and `relaunchLost` covers a scheduler that dies in
+   * between.
+   */
+  private spawnPending(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const launch = this.opts.launch ?? launchRun;
+    this.spawning = this.spawning.then(async () => {
+      for (let i = 0; i < batch.length; i++) {
+        const req = batch[i] as LaunchRequest;
+        try {
+          launch(req);
+        } catch (e) {
+          this.log("error", "scheduled run could not be spawned", { dag: req.dag, runId: req.runId, error: (e as Error).message });
+        }
+        // Let timers and I/O (the next tick, the queue consumer) in between spawns.
+        if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+      }
+    });
+  }
+
+  /**
+   * Runs claimed but never recorded: the scheduler that claimed them died before spawning,
+   * or the spawn failed. After `lostLaunchAfterMs` without a record of the scheduled run, launch it
+   * once more (at most once per claim, whichever scheduler gets there first).
+   */
+  private relaunchLost(now: Date): void {
+    const since = new Date(now.getTime() - relaunchWindowMs);
+    for (const dag of this.dags) {
+      if (dag.schedule.length + dag.restartSchedule.length === 0) continue;
+      for (const c of this.fired.recent(dag.name, since)) {
+        if (c.kind !== "start" && c.kind !== "restart") continue;
+        if (now.getTime() - c.claimedAt < (this.opts.lostLaunchAfterMs ?? 120_000)) continue;
+        const runId = scheduledRunId(c.scheduledAt.getTime());
+        if (this.opts.store.findRun(dag.name, runId)) continue;
+        if (!this.fired.claimRetry(dag.name, c.scheduledAt, this.owner)) continue;
+        this.pending.push(this.launchRequest(dag, runId, c.scheduledAt));
+        this.log("warn", "scheduled run was claimed but never started; launching it now", { dag: dag.name, runId, scheduledAt: c.scheduledAt.toISOString() });
+      }
+    }
+    this.spawnPending();
+  }
+
+  private launchRequest(dag: Dag, runId: string, at: Date): LaunchRequest {
+    return { dag: dag.location, runId, paths: this.opts.paths, env: { DAG_RUN_SCHEDULED_AT: at.toISOString() } };
   }
 
   private async act(dag: Dag, d: PlanDecision): Promise<void> {
@@ -221,25 +291,27 @@ export class SchedulerService {
       case "restart": {
         const at = new Date(d.scheduledAt);
         // Exactly once per (DAG, time), whichever scheduler or restart gets here first.
-        if (!this.fired.claim(dag.name, at, this.owner)) return;
+        if (!this.fired.claim(dag.name, at, this.owner, d.kind)) return;
+        const runId = d.kind === "start" ? d.runId : scheduledRunId(d.scheduledAt);
         if (d.kind === "restart") {
           await stopRun(this.opts.store, dag.name, { procDir: this.opts.paths.procDir });
           if (dag.restartWaitSec > 0) await new Promise((r) => setTimeout(r, dag.restartWaitSec * 1000));
+          (this.opts.launch ?? launchRun)(this.launchRequest(dag, runId, at));
+        } else {
+          this.pending.push(this.launchRequest(dag, runId, at));
         }
-        const runId = d.kind === "start" ? d.runId : scheduledRunId(d.scheduledAt);
-        (this.opts.launch ?? launchRun)({ dag: dag.location, runId, paths: this.opts.paths, env: { DAG_RUN_SCHEDULED_AT: at.toISOString() } });
         this.log("info", d.kind === "start" && d.trigger === "catchup" ? "missed run caught up" : "scheduled run started", { dag: dag.name, runId, scheduledAt: at.toISOString() });
         return;
       }
       case "enqueue": {
         const at = new Date(d.scheduledAt);
-        if (!this.fired.claim(dag.name, at, this.owner)) return;
+        if (!this.fired.claim(dag.name, at, this.owner, "enqueue")) return;
         await (this.opts.enqueue ?? this.enqueueByCli)(dag, d.runId, at);
         this.log("info", "scheduled run queued", { dag: dag.name, runId: d.runId, scheduledAt: at.toISOString() });
         return;
       }
       case "stop": {
-        if (!this.fired.claim(`${dag.name}.stop`, new Date(d.scheduledAt), this.owner)) return;
+        if (!this.fired.claim(`${dag.name}.stop`, new Date(d.scheduledAt), this.owner, "stop")) return;
         const r = await stopRun(this.opts.store, dag.name, { procDir: this.opts.paths.procDir, waitMs: 1000 });
         this.log("info", "stop schedule", { dag: dag.name, result: r.kind });
         return;
