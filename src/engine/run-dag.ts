@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
 import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
 import { handlerStepName } from "../core/dag.ts";
-import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord } from "../core/run-record.ts";
+import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord, type SubRunRef } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
 import type { ExecRunContext } from "../executors/executor.ts";
 import { executorFor } from "../executors/registry.ts";
@@ -205,6 +205,12 @@ class Run {
     this.attempt.close(r);
     this.opts.onSnapshot?.(r);
     return r;
+  }
+
+  /** A sub-DAG step names its child runs before it starts them: recorded with the next coalesced write. */
+  linkSubRuns(n: NodeState, children: readonly SubRunRef[]): void {
+    n.children = children;
+    this.changed();
   }
 
   cancel(): void {
@@ -572,6 +578,8 @@ class Run {
         stopSignal: (step.signalOnStop ?? "SIGTERM") as NodeJS.Signals,
         killAfterMs: this.dag.maxCleanUpTimeSec * 1000,
         run: this.execRunContext,
+        // Only sub-DAG steps get it: other steps pay nothing for linking child runs.
+        ...(step.subDag ? { onSubRuns: (children: readonly SubRunRef[]) => this.linkSubRuns(n, children) } : {}),
       });
       if (timer) clearTimeout(timer);
       unlink();

@@ -1,7 +1,8 @@
 /**
  * @module executors/dag
  * `call:` a sub-DAG (types `dag`, `subworkflow`) or fan one out over items (`parallel`):
- * each child is a real run of its own (runs/child-run.ts) linked to this one. The step's
+ * each child is a real run of its own (runs/child-run.ts) linked to this one — named to the
+ * engine before it starts, so the parent's record links it while it runs. The step's
  * stdout is Dagu's JSON of the result — `{name, dagRunId, params, outputs, status}`, or for
  * parallel `{summary, results, outputs}` — so `output: R` gives `${R.outputs.X}`.
  */
@@ -71,7 +72,9 @@ export class SubDagExecutor implements Executor {
     const target = resolveTarget(call.name, run);
     if (!target) return { ok: false, exitCode: 1, error: `sub-DAG "${call.name}" not found (looked next to ${run.dagLocation || "the working dir"} and in ${run.paths.dagsDir})` };
     if (!step.parallel) {
-      const result = await this.one(ctx, target, call.params);
+      const runId = subRunId(run.runId, step.name, call.params);
+      ctx.onSubRuns?.([{ dagRunId: runId, params: call.params }]);
+      const result = await this.one(ctx, target, runId, call.params);
       ctx.stdout.write(encoder.encode(`${JSON.stringify(result.json, null, 2)}\n`));
       const children: SubRunRef[] = [{ dagRunId: result.runId, params: call.params }];
       if (result.status === RunStatus.Succeeded) return { ok: true, children };
@@ -83,7 +86,9 @@ export class SubDagExecutor implements Executor {
     if (items.length > maxParallelItems) return { ok: false, exitCode: 1, error: `parallel execution exceeds maximum limit: ${items.length} items (max: ${maxParallelItems})` };
     // ${ITEM} in the step's params is the item; without params the item is the params.
     const paramSets = [...new Set(items.map((item) => (call.params ? call.params.replaceAll("${ITEM}", item).replaceAll("$ITEM", item) : item)))];
-    const results = await mapPool(paramSets, step.parallel.maxConcurrent, (params) => this.one(ctx, target, params), ctx.signal);
+    const planned = paramSets.map((params) => ({ dagRunId: subRunId(run.runId, step.name, params), params }));
+    ctx.onSubRuns?.(planned);
+    const results = await mapPool(planned, step.parallel.maxConcurrent, (c) => this.one(ctx, target, c.dagRunId, c.params), ctx.signal);
     const finished = results.filter((r) => r !== undefined);
     const succeeded = finished.filter((r) => r.status === RunStatus.Succeeded || r.status === RunStatus.PartiallySucceeded).length;
     const summary = { total: paramSets.length, succeeded, failed: paramSets.length - succeeded };
@@ -94,9 +99,8 @@ export class SubDagExecutor implements Executor {
     return { ok: false, exitCode: 1, error: `parallel execution failed: ${summary.failed} of ${summary.total} sub-DAG runs did not succeed`, children };
   }
 
-  private async one(ctx: ExecContext, target: Target, params: string) {
+  private async one(ctx: ExecContext, target: Target, runId: string, params: string) {
     const { run, step } = ctx;
-    const runId = subRunId(run.runId, step.name, params);
     const child = await runChild({
       dagFile: target.file,
       ...(target.localName ? { localName: target.localName } : {}),

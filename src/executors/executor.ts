@@ -27,6 +27,11 @@ export interface ExecContext {
   readonly killAfterMs: number;
   /** The run this step belongs to (sub-DAG steps start child runs under it). */
   readonly run: ExecRunContext;
+  /**
+   * Sub-DAG steps only: name the child runs before starting them, so the parent's record
+   * links them while they run (as Dagu does), not only when the step ends.
+   */
+  readonly onSubRuns?: (children: readonly SubRunRef[]) => void;
 }
 
 export interface ExecRunContext {

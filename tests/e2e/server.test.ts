@@ -6,13 +6,19 @@
  * document and the generated client.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiError, DaguClient } from "../../src/client/api-client.ts";
 import { getJson, type ServerHandle, startServer, waitFinal } from "./server-harness.ts";
 
+const flags = mkdtempSync(join(tmpdir(), "dagu-server-test-"));
+const childRelease = join(flags, "child-release");
+
 const dags = {
   hello: "params: \"A=1\"\nsteps:\n  - name: first\n    command: echo hello $A\n",
+  caller: `steps:\n  - name: call\n    call: waiter\n    params: "P=1"\n`,
+  waiter: `params: "P=0"\nsteps:\n  - name: w\n    command: sh -c 'while [ ! -f ${childRelease} ]; do sleep 0.1; done'\n`,
   ticker: `steps:
   - name: tick
     command: sh -c 'for i in 1 2 3 4 5; do echo line$i; sleep 0.2; done'
@@ -26,7 +32,9 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  writeFileSync(childRelease, "");
   await srv.stop();
+  rmSync(flags, { recursive: true, force: true });
 });
 
 function expectError(r: { status: number; body: unknown }, status: number, field: RegExp): void {
@@ -78,7 +86,7 @@ describe("path traversal: names from requests never leave the DAGs folder", () =
     expectError(await post("/dags/hello/rename", { newFileName: "../../x" }), 400, /^newFileName: /);
     expectError(await getJson(srv.api, "/dag-runs/..%2Fhello/latest"), 400, /^name: /);
     expect(existsSync(join(srv.home, "evil.yaml"))).toBe(false);
-    expect(readdirSync(srv.dagsDir).sort()).toEqual(["hello.yaml", "ticker.yaml"]);
+    expect(readdirSync(srv.dagsDir).sort()).toEqual(["caller.yaml", "hello.yaml", "ticker.yaml", "waiter.yaml"]);
   });
 });
 
@@ -118,6 +126,40 @@ describe("runs through the generated client", () => {
     const d = await waitFinal(srv.api, "inline-one", dagRunId);
     expect(d["statusLabel"]).toBe("succeeded");
   });
+});
+
+describe("sub-DAG runs while they run", () => {
+  test("the parent's call step names its child as soon as the child starts; /sub-dag-runs lists it", async () => {
+    const { dagRunId } = await srv.client.executeDAG("caller");
+    const deadline = Date.now() + 15_000;
+    let childId = "";
+    let childStatus = 0;
+    // The child waits for a flag file: everything below happens while it runs.
+    while (Date.now() < deadline) {
+      const d = (await srv.client.getDAGRunDetails("caller", dagRunId)).dagRunDetails;
+      childId = d.nodes[0]?.subRuns?.[0]?.dagRunId ?? "";
+      if (childId !== "") {
+        const subs = (await srv.client.getSubDAGRuns("caller", dagRunId)).subRuns;
+        expect(subs.map((s) => [s.dagRunId, s.params])).toEqual([[childId, 'P="1"']]);
+        childStatus = subs[0]?.status ?? 0;
+        if (childStatus === 1) {
+          expect(d.statusLabel).toBe("running");
+          expect(d.nodes[0]?.statusLabel).toBe("running");
+          break;
+        }
+      }
+      await Bun.sleep(50);
+    }
+    expect(childId).not.toBe("");
+    expect(childStatus).toBe(1);
+    const child = (await srv.client.getSubDAGRunDetails("caller", dagRunId, childId)).dagRunDetails;
+    expect(child.statusLabel).toBe("running");
+    expect(child.parentDAGRunId).toBe(dagRunId);
+    writeFileSync(childRelease, "");
+    const final = (await waitFinal(srv.api, "caller", dagRunId)) as { statusLabel: string; nodes: { subRuns?: { dagRunId: string }[] }[] };
+    expect(final.statusLabel).toBe("succeeded");
+    expect(final.nodes[0]?.subRuns?.map((s) => s.dagRunId)).toEqual([childId]);
+  }, 30_000);
 });
 
 describe("queues", () => {

@@ -237,17 +237,18 @@ describe.skipIf(!chromiumPath)("run page", () => {
 
   test("sub-DAG: a live child run is polled; child → parent → child links; graph selects steps", async () => {
     const id = await start(ui, "parent");
-    // The parent names its child only once the call step ends; the child's folder is there
-    // as soon as it starts, so a page of the live child can be opened by its id.
-    const glob = new Bun.Glob(`data/dag-runs/parent/dag-runs/*/*/*/dag-run_*_${id}/children/child_*`);
-    let childId = "";
-    await waitFor(async () => {
-      for await (const p of glob.scan({ cwd: ui.server.home, onlyFiles: false })) childId = p.slice(p.lastIndexOf("child_") + 6);
-      return childId !== "";
-    });
+    // The parent names its child as soon as the child starts: the live parent page links it.
     const page = await ui.newPage();
-    await page.goto(`/dag-runs/parent/${id}?subDAGRunId=${childId}&step=c1`);
+    await page.goto(`/dag-runs/parent/${id}`);
+    const live = page.locator('[data-testid="run-step-row"][data-step="call-child"] [data-testid="run-sub-link"]');
+    await live.waitFor();
+    expect(await statusOf(page)).toBe(1);
+    const childId = new URL(await live.getAttribute("href") ?? "", "http://x").searchParams.get("subDAGRunId") ?? "";
+    expect(childId).not.toBe("");
+    await live.click();
+    await page.waitForURL(new RegExp(`subDAGRunId=${childId}`));
     await page.getByTestId("run-dag-link").filter({ hasText: "child" }).waitFor();
+    await page.locator('[data-testid="run-step-row"][data-step="c1"]').click();
     expect(await page.getByTestId("run-params").textContent()).toContain("X=7");
     await page.getByTestId("log-text").filter({ hasText: "child 7" }).waitFor();
     expect(await statusOf(page)).toBe(1);
