@@ -129,6 +129,7 @@ export type Node = {
     dagRunId: string;
     params?: string;
   }[];
+  exitCode?: number;
   [extra: string]: unknown;
 };
 

@@ -106,6 +106,7 @@ export const Node = t.Object(
     doneCount: t.Integer(),
     error: t.Optional(t.String()),
     subRuns: t.Optional(t.Array(t.Object({ dagRunId: t.String(), params: t.Optional(t.String()) }))),
+    exitCode: t.Optional(t.Integer({ description: "Exit code of the step once it has ended (not in Dagu 1.30.2's API)" })),
   },
   { ...open, $id: "Node" },
 );

@@ -6,7 +6,7 @@
  */
 import type { Condition, Dag, Step } from "../core/dag.ts";
 import type { NodeRecord, RunRecord, StepSnapshot } from "../core/run-record.ts";
-import { type NodeStatus, nodeStatusName, type RunStatus, runStatusName } from "../core/status.ts";
+import { NodeStatus, nodeStatusName, type RunStatus, runStatusName } from "../core/status.ts";
 
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -123,6 +123,9 @@ function snapshotStep(s: StepSnapshot): JsonObject {
   return o;
 }
 
+/** Step states after which the recorded exit code is the step's (skipped/rejected steps ran nothing). */
+const endedNodeStates: ReadonlySet<number> = new Set<number>([NodeStatus.Succeeded, NodeStatus.Failed, NodeStatus.Aborted, NodeStatus.PartiallySucceeded]);
+
 export function toNode(n: NodeRecord): JsonObject {
   const o: JsonObject = {
     step: snapshotStep(n.step),
@@ -136,6 +139,8 @@ export function toNode(n: NodeRecord): JsonObject {
     doneCount: n.doneCount ?? 0,
   };
   put(o, "error", n.error);
+  // Ours: Dagu's API has no exit code. Only once the step has ended (a running one records 0).
+  if (n.exitCode !== undefined && endedNodeStates.has(n.status)) o["exitCode"] = n.exitCode;
   put(
     o,
     "subRuns",

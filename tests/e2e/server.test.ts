@@ -17,6 +17,7 @@ const childRelease = join(flags, "child-release");
 
 const dags = {
   hello: "params: \"A=1\"\nsteps:\n  - name: first\n    command: echo hello $A\n",
+  exits: `steps:\n  - name: ok\n    command: "true"\n  - name: bad\n    command: sh -c "exit 3"\n    depends: ok\n  - name: never\n    command: "true"\n    depends: bad\n`,
   caller: `steps:\n  - name: call\n    call: waiter\n    params: "P=1"\n`,
   waiter: `params: "P=0"\nsteps:\n  - name: w\n    command: sh -c 'while [ ! -f ${childRelease} ]; do sleep 0.1; done'\n`,
   ticker: `steps:
@@ -86,7 +87,7 @@ describe("path traversal: names from requests never leave the DAGs folder", () =
     expectError(await post("/dags/hello/rename", { newFileName: "../../x" }), 400, /^newFileName: /);
     expectError(await getJson(srv.api, "/dag-runs/..%2Fhello/latest"), 400, /^name: /);
     expect(existsSync(join(srv.home, "evil.yaml"))).toBe(false);
-    expect(readdirSync(srv.dagsDir).sort()).toEqual(["caller.yaml", "hello.yaml", "ticker.yaml", "waiter.yaml"]);
+    expect(readdirSync(srv.dagsDir).sort()).toEqual(["caller.yaml", "exits.yaml", "hello.yaml", "ticker.yaml", "waiter.yaml"]);
   });
 });
 
@@ -110,6 +111,17 @@ describe("runs through the generated client", () => {
     expect(log.content).toBe("hello 42");
     const list = await client().listDAGRuns({ name: "hello" });
     expect(list.dagRuns.some((r) => r.dagRunId === dagRunId)).toBe(true);
+  });
+
+  test("a step's exit code (our addition to Dagu's Node): once the step has ended", async () => {
+    const { dagRunId } = await client().executeDAG("exits");
+    await waitFinal(srv.api, "exits", dagRunId);
+    const { nodes } = (await client().getDAGRunDetails("exits", dagRunId)).dagRunDetails;
+    expect(nodes.map((n) => [n.step.name, n.statusLabel, n.exitCode])).toEqual([
+      ["ok", "succeeded", 0],
+      ["bad", "failed", 3],
+      ["never", "aborted", undefined],
+    ]);
   });
 
   test("errors surface as ApiError with Dagu's code", async () => {

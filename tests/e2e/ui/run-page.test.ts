@@ -68,6 +68,14 @@ steps:
       while [ ! -f ${childFlag} ]; do sleep 0.1; done
       echo child-done
 `,
+  nap: `steps:
+  - name: ok
+    command: "true"
+  - name: nap
+    command: sleep 10
+    timeoutSec: 1
+    depends: ok
+`,
   big: `steps:
   - name: many
     script: seq 1 1200
@@ -216,6 +224,18 @@ describe.skipIf(!chromiumPath)("run page", () => {
     await waitStatus(page, 4);
     expect(ui.errors).toEqual([]);
   }, 30_000);
+
+  test("exit codes come from the run record (a timed-out step: 124)", async () => {
+    const id = await start(ui, "nap");
+    await waitFinal(ui.server.api, "nap", id);
+    const page = await ui.newPage();
+    await page.goto(`/dag-runs/nap/${id}`);
+    await waitStatus(page, 2);
+    const exit = (step: string): Promise<string | null> => page.locator(`[data-testid="run-step-row"][data-step="${step}"] [data-testid="run-step-exit"]`).textContent();
+    expect(await exit("ok")).toBe("0");
+    expect(await exit("nap")).toBe("124");
+    expect(ui.errors).toEqual([]);
+  }, 20_000);
 
   test("outputs are listed", async () => {
     const id = await start(ui, "outs");

@@ -10,14 +10,9 @@ import { durationBetween, formatTime } from "../format.ts";
 import { StatusBadge } from "./common.tsx";
 import { allNodes, type DAGRunDetails, type Node, type RunRef, runPath } from "./run-ref.ts";
 
-/** The exit code when the record has one, or what the error or status tells. */
+/** The step's exit code, once it has ended ("-" before, and for records without one). */
 export function exitCodeOf(n: Node): string {
-  const raw = n["exitCode"];
-  if (typeof raw === "number") return String(raw);
-  const m = /exit (?:status|code) (-?\d+)/.exec(n.error ?? "");
-  if (m?.[1]) return m[1];
-  if (n.status === 4 && !n.step.call) return "0";
-  return "-";
+  return n.exitCode !== undefined ? String(n.exitCode) : "-";
 }
 
 /** Time of day only: a run's steps share its date (the full time is the cell's tooltip). */
@@ -98,7 +93,9 @@ export function RunSteps(props: {
                   <td class="nowrap" title={`finished ${formatTime(n().finishedAt)}`}>
                     {durationBetween(n().startedAt, running(n()) ? undefined : n().finishedAt, props.now)}
                   </td>
-                  <td class="mono">{exitCodeOf(n())}</td>
+                  <td class="mono" data-testid="run-step-exit">
+                    {exitCodeOf(n())}
+                  </td>
                   <td>
                     {n().retryCount}
                     <Show when={n().doneCount > 1}>
