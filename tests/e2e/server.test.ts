@@ -222,6 +222,26 @@ describe("live updates (server-sent events)", () => {
     return events;
   }
 
+  test("unknown DAG, run or step: 404 JSON {code, message} before any stream starts", async () => {
+    const { dagRunId } = await srv.client.executeDAG("hello", {});
+    await waitFinal(srv.api, "hello", dagRunId);
+    const cases: [string, RegExp][] = [
+      ["/events/dag-runs/nope/abc", /dag-run ID abc not found for DAG nope/],
+      ["/events/dag-runs/hello/abc", /dag-run ID abc not found/],
+      ["/events/dag-runs/nope/abc/log", /not found/],
+      ["/events/dag-runs/hello/abc/log", /not found/],
+      ["/events/dag-runs/nope/abc/steps/first/log", /not found/],
+      ["/events/dag-runs/hello/abc/steps/first/log", /not found/],
+      [`/events/dag-runs/hello/${dagRunId}/steps/zzz/log`, /step zzz not found/],
+    ];
+    for (const [path, message] of cases) {
+      const r = await getJson(srv.api, path);
+      expect(r.type).toContain("application/json");
+      expectError(r, 404, message);
+      expect((r.body as { code: string }).code).toBe("not_found");
+    }
+  });
+
   test("a run's status changes, ending with its final status", async () => {
     const { dagRunId } = await srv.client.executeDAG("ticker", {});
     const res = await srv.client.watchDAGRun("ticker", dagRunId);

@@ -20,7 +20,7 @@ import type { ServerContext } from "../context.ts";
 import { HttpError } from "../http-error.ts";
 import * as S from "../schemas.ts";
 import { toRunDetails, toRunSummary } from "../transform.ts";
-import { resolveRun } from "./dag-runs.ts";
+import { type ResolvedRun, resolveRun } from "./dag-runs.ts";
 
 const keepAliveMs = 15_000;
 
@@ -95,9 +95,18 @@ export function eventRoutes(ctx: ServerContext) {
   const runParams = t.Object({ name: S.fileNameParam, dagRunId: S.DagRunId });
   const sseResponse = { "200": { description: "text/event-stream", content: { "text/event-stream": { schema: t.String() } } } };
 
+  /*
+   * Each stream is split in two: a plain function finds the run (and step) and throws a 404
+   * HttpError while a JSON answer is still possible; the generator it returns is the stream.
+   * (An error thrown inside a generator reaches the client as a 500 page.)
+   */
+
   /** Status changes of one run until it is final. */
-  async function* runStream(name: string, dagRunId: string, signal: AbortSignal) {
-    const first = resolveRun(ctx, name, dagRunId);
+  function runStream(name: string, dagRunId: string, signal: AbortSignal) {
+    return runEvents(resolveRun(ctx, name, dagRunId), signal);
+  }
+
+  async function* runEvents(first: ResolvedRun, signal: AbortSignal) {
     const wake = new Signal();
     const watcher = safeWatch(first.run.runDir, true, wake.notify);
     try {
@@ -123,9 +132,13 @@ export function eventRoutes(ctx: ServerContext) {
   }
 
   /** A log file's new lines, from its start, until the run is final and the file fully sent. */
-  async function* logStream(name: string, dagRunId: string, pick: (r: RunRecord) => string, signal: AbortSignal) {
+  function logStream(name: string, dagRunId: string, pick: (r: RunRecord) => string, signal: AbortSignal) {
     const first = resolveRun(ctx, name, dagRunId);
-    pick(first.record); // 404 for an unknown step before the stream starts
+    pick(first.record); // 404 for an unknown step
+    return logEvents(first, pick, signal);
+  }
+
+  async function* logEvents(first: ResolvedRun, pick: (r: RunRecord) => string, signal: AbortSignal) {
     yield sse({ event: "ready", data: "{}" });
     const wake = new Signal();
     const runWatcher = safeWatch(first.run.runDir, true, wake.notify);
