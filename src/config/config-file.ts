@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import type { AuthSettings } from "../auth/auth-settings.ts";
 import { DaguError } from "../core/errors.ts";
 import { type DaguPaths, resolvePaths } from "./paths.ts";
 
@@ -26,8 +27,9 @@ export interface ServerConfig {
   /** IANA zone for display and schedules; "" = the machine's local zone. */
   readonly tz: string;
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
-  /** `metrics: public` serves /metrics without auth (we have no auth yet: informational). */
+  /** `metrics: public` serves /metrics without authentication. */
   readonly metrics: "private" | "public";
+  readonly auth: AuthSettings;
   readonly latestStatusToday: boolean;
   readonly permissions: { readonly writeDAGs: boolean; readonly runDAGs: boolean };
   readonly ui: {
@@ -134,6 +136,61 @@ function pathIn(base: string, v: string): string {
 }
 
 /**
+ * The `auth:` section (FEATURES.md §8, Dagu's cfg/loader.go): env vars over file keys, Dagu's
+ * legacy names included (`DAGU_BASICAUTH_*`, `DAGU_AUTHTOKEN`, top-level `basicAuthUsername`,
+ * `isAuthToken` + `authToken`). Stricter than Dagu, which warns and runs open: an unknown
+ * mode, half a basic login, or builtin mode without a token secret stop the start.
+ */
+async function authSettings(env: NodeJS.ProcessEnv, raw: Raw): Promise<AuthSettings> {
+  const s = (envNames: readonly string[], keys: readonly string[]): string => str(pick(env, raw, envNames, keys))?.trim() ?? "";
+  const mode = s(["DAGU_AUTH_MODE"], ["auth.mode"]).toLowerCase() || "none";
+  const username = s(["DAGU_AUTH_BASIC_USERNAME", "DAGU_BASICAUTH_USERNAME"], ["auth.basic.username", "basicAuthUsername"]);
+  const password = str(pick(env, raw, ["DAGU_AUTH_BASIC_PASSWORD", "DAGU_BASICAUTH_PASSWORD"], ["auth.basic.password", "basicAuthPassword"])) ?? "";
+  const legacyToken = bool(get(raw, "isAuthToken"), "isAuthToken") ? (str(get(raw, "authToken")) ?? "") : "";
+  const token = s(["DAGU_AUTH_TOKEN", "DAGU_AUTHTOKEN"], ["auth.token.value"]) || legacyToken.trim();
+  const ttlText = s(["DAGU_AUTH_TOKEN_TTL"], ["auth.builtin.token.ttl"]);
+  let tokenTtlSec = 24 * 3600;
+  if (ttlText !== "") {
+    const { parseDurationSec } = await import("../spec/dag-builder.ts");
+    const sec = parseDurationSec(ttlText);
+    if (sec === undefined || sec <= 0) throw new DaguError(`config: auth.builtin.token.ttl: expected a duration such as 24h or 90m, got "${ttlText}"`);
+    tokenTtlSec = sec;
+  }
+  const builtin = {
+    adminUsername: s(["DAGU_AUTH_ADMIN_USERNAME"], ["auth.builtin.admin.username"]) || "admin",
+    adminPassword: str(pick(env, raw, ["DAGU_AUTH_ADMIN_PASSWORD"], ["auth.builtin.admin.password"])) ?? "",
+    tokenSecret: str(pick(env, raw, ["DAGU_AUTH_TOKEN_SECRET"], ["auth.builtin.token.secret"])) ?? "",
+    tokenTtlSec,
+  };
+  if ((username === "") !== (password === "")) {
+    throw new DaguError("config: auth.basic needs both a username and a password (DAGU_AUTH_BASIC_USERNAME, DAGU_AUTH_BASIC_PASSWORD)");
+  }
+  const settings: AuthSettings = {
+    mode: mode === "builtin" ? "builtin" : "none",
+    ...(username !== "" ? { basic: { username, password } } : {}),
+    ...(token !== "" ? { token } : {}),
+    builtin,
+  };
+  switch (mode) {
+    case "none":
+      return settings;
+    case "basic":
+      if (!settings.basic) throw new DaguError("config: auth.mode basic needs auth.basic.username and auth.basic.password");
+      return settings;
+    case "token":
+      if (!settings.token) throw new DaguError("config: auth.mode token needs auth.token.value (DAGU_AUTH_TOKEN)");
+      return settings;
+    case "builtin":
+      if (builtin.tokenSecret === "") throw new DaguError("config: auth.mode builtin needs a token secret: set auth.builtin.token.secret or DAGU_AUTH_TOKEN_SECRET");
+      return settings;
+    case "oidc":
+      throw new DaguError("config: auth.mode oidc is not supported by this build (use builtin, basic or token)");
+    default:
+      throw new DaguError(`config: auth.mode: expected none, basic, token or builtin, got "${mode}"`);
+  }
+}
+
+/**
  * The server's configuration. Paths: `DAGU_*_DIR` env vars win (resolvePaths), then
  * `paths.*` keys (or Dagu's legacy top-level `dags`, `logDir`, `dataDir`), then the defaults.
  */
@@ -163,6 +220,8 @@ export async function loadServerConfig(over: ConfigOverrides = {}, env: NodeJS.P
     suspendFlagsDir: fromFile(["DAGU_SUSPEND_FLAGS_DIR"], ["paths.suspendFlagsDir", "suspendFlagsDir"], base.suspendFlagsDir),
     adminLogsDir: fromFile(["DAGU_ADMIN_LOG_DIR"], ["paths.adminLogsDir", "adminLogsDir"], base.adminLogsDir),
     baseConfig: fromFile(["DAGU_BASE_CONFIG"], ["paths.baseConfig", "baseConfig"], base.baseConfig),
+    usersDir: fromFile(["DAGU_USERS_DIR"], ["paths.usersDir"], dataMoved ? join(dataDir, "users") : base.usersDir),
+    apiKeysDir: fromFile([], ["paths.apiKeysDir"], dataMoved ? join(dataDir, "apikeys") : base.apiKeysDir),
   };
 
   const portRaw = over.port ?? pick(env, raw, ["DAGU_PORT"], ["port"]);
@@ -193,6 +252,7 @@ export async function loadServerConfig(over: ConfigOverrides = {}, env: NodeJS.P
     tz: str(pick(env, raw, ["DAGU_TZ"], ["tz"])) ?? "",
     ...(certFile && keyFile ? { tls: { certFile: pathIn(home, certFile), keyFile: pathIn(home, keyFile) } } : {}),
     metrics: metrics === "public" ? "public" : "private",
+    auth: await authSettings(env, raw),
     latestStatusToday: bool(pick(env, raw, ["DAGU_LATEST_STATUS_TODAY"], ["latestStatusToday"]), "latestStatusToday") ?? false,
     permissions: {
       writeDAGs: bool(get(raw, "permissions.writeDAGs"), "permissions.writeDAGs") ?? true,

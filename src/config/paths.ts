@@ -29,6 +29,10 @@ export interface DaguPaths {
   readonly queueDir: string;
   readonly suspendFlagsDir: string;
   readonly adminLogsDir: string;
+  /** Builtin auth: one JSON file per user (`data/users`). */
+  readonly usersDir: string;
+  /** Builtin auth: one JSON file per API key (`data/apikeys`). */
+  readonly apiKeysDir: string;
   /** Set when the usual data folder was not writable and state went to a temp folder instead. */
   readonly tempFallback?: string;
 }
@@ -94,6 +98,8 @@ export function resolvePaths(daguHomeFlag?: string, env: NodeJS.ProcessEnv = pro
     queueDir: env.DAGU_QUEUE_DIR || join(dataDir, "queue"),
     suspendFlagsDir: env.DAGU_SUSPEND_FLAGS_DIR || join(tempFallback ?? configDir, "suspend"),
     adminLogsDir: env.DAGU_ADMIN_LOG_DIR || join(dataRoot, "logs", "admin"),
+    usersDir: env.DAGU_USERS_DIR || join(dataDir, "users"),
+    apiKeysDir: join(dataDir, "apikeys"),
     ...(tempFallback ? { tempFallback } : {}),
   };
 }

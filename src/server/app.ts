@@ -1,18 +1,24 @@
 /**
  * @module server/app
  * The Elysia application: REST API v2 under `<basePath>/api/v2`, `/metrics`, the OpenAPI
- * document, server-sent events, and (unless headless) the web UI (server/ui-assets.ts). Every error
+ * document, server-sent events, and (unless headless) the web UI (server/ui-assets.ts). When an
+ * auth mode is on, server/auth-guard.ts authenticates and authorizes every API call. Every error
  * leaves as Dagu's `{code, message}` JSON naming the offending field; request bodies are
  * capped at `maxBodyBytes`.
  */
 import { Elysia } from "elysia";
+import { AuthError } from "../auth/errors.ts";
+import { authGuard } from "./auth-guard.ts";
 import type { ServerContext } from "./context.ts";
 import { HttpError } from "./http-error.ts";
 import { buildOpenApi } from "./openapi.ts";
+import { apiKeyRoutes } from "./routes/api-keys.ts";
+import { authRoutes } from "./routes/auth.ts";
 import { dagRunRoutes } from "./routes/dag-runs.ts";
 import { dagRoutes } from "./routes/dags.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { renderMetrics, systemRoutes } from "./routes/system.ts";
+import { userRoutes } from "./routes/users.ts";
 import { findUiRoot, uiAssets } from "./ui-assets.ts";
 
 /** Largest request body accepted (a DAG spec is the biggest thing clients send). */
@@ -62,7 +68,26 @@ function errorBody(status: number, code: string, message: string): Response {
 export function buildApp(ctx: ServerContext) {
   const base = ctx.config.basePath;
   const apiBase = `${base}${ctx.config.apiBasePath}`;
-  const api = new Elysia({ prefix: apiBase }).use(systemRoutes(ctx)).use(dagRoutes(ctx)).use(dagRunRoutes(ctx)).use(eventRoutes(ctx));
+  // Which operation a matched route is, for the guard's access check (filled on first use).
+  let operations: Map<string, string> | undefined;
+  const operationOf = (method: string, route: string): string | undefined => {
+    operations ??= new Map(
+      (app.routes as unknown as readonly { method: string; path: string; hooks?: { detail?: { operationId?: unknown } } }[]).flatMap((r) => {
+        const id = r.hooks?.detail?.operationId;
+        return typeof id === "string" ? [[`${r.method} ${r.path}`, id] as const] : [];
+      }),
+    );
+    return operations.get(`${method} ${route}`);
+  };
+  const guard = authGuard(ctx, operationOf);
+  const api = new Elysia({ prefix: apiBase })
+    .use(systemRoutes(ctx))
+    .use(authRoutes(ctx, guard.principalOf))
+    .use(userRoutes(ctx, guard.principalOf))
+    .use(apiKeyRoutes(ctx, guard.principalOf))
+    .use(dagRoutes(ctx))
+    .use(dagRunRoutes(ctx))
+    .use(eventRoutes(ctx));
 
   const app = new Elysia()
     .onRequest(({ request }) => {
@@ -70,10 +95,16 @@ export function buildApp(ctx: ServerContext) {
       if (len > maxBodyBytes) return errorBody(413, "bad_request", `body: larger than the limit of ${maxBodyBytes} bytes`);
       return undefined;
     })
+    .use(guard.plugin)
     .onError(({ code, error, request, set }) => {
       if (error instanceof HttpError) {
         set.status = error.status;
         return error.toBody();
+      }
+      if (error instanceof AuthError) {
+        const e = HttpError.fromAuth(error);
+        set.status = e.status;
+        return e.toBody();
       }
       switch (code) {
         case "VALIDATION":

@@ -1,8 +1,10 @@
 /**
  * @module server/context
  * What every route handler shares: configuration, the stores, the DAG catalog and run index
- * (both cached), the server's start time, and a structured logger (text or JSON lines).
+ * (both cached), authentication (users, API keys), the server's start time, and a structured
+ * logger (text or JSON lines).
  */
+import { type AuthSystem, createAuthSystem } from "../auth/auth-system.ts";
 import type { ServerConfig } from "../config/config-file.ts";
 import type { DaguPaths } from "../config/paths.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
@@ -19,6 +21,7 @@ export interface ServerContext {
   readonly store: RunStore;
   readonly dags: DagCatalog;
   readonly runs: RunIndex;
+  readonly auth: AuthSystem;
   readonly startedAt: number;
   readonly version: string;
   readonly log: Logger;
@@ -56,6 +59,7 @@ export function makeContext(config: ServerConfig, version: string, log: Logger):
     store,
     dags: new DagCatalog(paths),
     runs: new RunIndex(paths.dagRunsDir, paths.procDir, store),
+    auth: createAuthSystem(config.auth, paths),
     startedAt: Date.now(),
     version,
     log,

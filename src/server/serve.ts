@@ -2,7 +2,8 @@
  * @module server/serve
  * Start the HTTP(S) server for `dagu server` and `dagu start-all`: build the app, listen on
  * the configured host and port (TLS when a certificate and key are configured), log where,
- * and stop cleanly on request.
+ * and stop cleanly on request. In builtin auth mode the first admin user is created before
+ * the server listens (its generated password, if any, goes to stdout once, never to the log).
  */
 import { mkdirSync } from "node:fs";
 import type { ServerConfig } from "../config/config-file.ts";
@@ -27,6 +28,7 @@ export function startServer(config: ServerConfig, log: Logger = serverLogger(con
   if (config.tz) process.env.TZ = config.tz;
   for (const dir of [config.paths.dagsDir, config.paths.dagRunsDir, config.paths.logDir, config.paths.procDir]) mkdirSync(dir, { recursive: true });
   const ctx = makeContext(config, buildInfo.version, log);
+  ensureAdmin(ctx);
   const trim = trimWhenIdle();
   const app = buildApp(ctx).onRequest(() => trim.touch());
   try {
@@ -58,6 +60,26 @@ export function startServer(config: ServerConfig, log: Logger = serverLogger(con
       await app.stop(true);
     },
   };
+}
+
+function ensureAdmin(ctx: ServerContext): void {
+  const accounts = ctx.auth.accounts;
+  if (!accounts) return;
+  const { adminUsername, adminPassword } = ctx.config.auth.builtin;
+  let created: string | undefined;
+  try {
+    created = accounts.ensureAdmin(adminUsername, adminPassword);
+  } catch (e) {
+    throw new DaguError(`builtin auth: cannot create the admin user in ${ctx.paths.usersDir}: ${(e as Error).message}`);
+  }
+  if (created === undefined) return;
+  ctx.log("info", "Created admin user", { username: adminUsername });
+  if (created !== "") {
+    // Printed, not logged: logs are often shipped elsewhere (as Dagu does).
+    process.stdout.write(
+      `\n${"=".repeat(80)}\n  ADMIN USER CREATED\n  Username: ${adminUsername}\n  Password: ${created}\n  NOTE: Please change this password immediately!\n${"=".repeat(80)}\n\n`,
+    );
+  }
 }
 
 /**

@@ -5,10 +5,12 @@
  * dist/ui. Hashed files under `/assets/` are immutable and sent gzipped when the browser
  * accepts it (compressed once, on first request); every other path that is not the API gets
  * index.html, so deep links such as `/dags/etl` load the app. index.html carries `<base href>`
- * and the UI's settings, so one build works under any `basePath`.
+ * and the UI's settings (among them `authMode`: which sign-in the UI needs), so one build
+ * works under any `basePath`. None of it needs authentication: the login page must load.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
+import { uiAuthMode } from "../auth/auth-settings.ts";
 import type { ServerConfig } from "../config/config-file.ts";
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -43,6 +45,7 @@ export function uiAssets(root: string, config: ServerConfig, version: string): U
     apiBase: `${config.basePath}${config.apiBasePath}`,
     version,
     title: config.ui.navbarTitle || "Dagu",
+    authMode: uiAuthMode(config.auth),
   };
   // `<` escaped so a title can never close the script element.
   const inject =
