@@ -69,7 +69,6 @@ export interface StartRequest {
 }
 
 export async function startRun(ctx: ServerContext, req: StartRequest): Promise<string> {
-  if (!ctx.config.permissions.runDAGs) throw new HttpError(403, "forbidden", "running DAGs is not allowed (permissions.runDAGs: false)");
   const dagName = req.nameOverride || req.dagName;
   if (req.singleton && isRunning(ctx, dagName)) throw new HttpError(409, "already_exists", `DAG ${dagName} is already running (singleton mode)`);
   const runId = req.runId ?? Bun.randomUUIDv7();
@@ -106,7 +105,6 @@ export interface EnqueueRequest extends StartRequest {
  * and writes the queue item; the scheduler's queue consumer starts it later).
  */
 export async function enqueue(ctx: ServerContext, req: EnqueueRequest): Promise<string> {
-  if (!ctx.config.permissions.runDAGs) throw new HttpError(403, "forbidden", "running DAGs is not allowed (permissions.runDAGs: false)");
   const dagName = req.nameOverride || req.dagName;
   if (req.singleton && isRunning(ctx, dagName)) throw new HttpError(409, "already_exists", `DAG ${dagName} is already running or queued (singleton mode)`);
   const runId = req.runId ?? Bun.randomUUIDv7();
@@ -133,7 +131,6 @@ export async function enqueue(ctx: ServerContext, req: EnqueueRequest): Promise<
 
 /** A new attempt of a finished run, same id (`dagu retry`), detached from the server. */
 export async function retryRun(ctx: ServerContext, dagArg: string, dagName: string, runId: string, stepName?: string): Promise<void> {
-  if (!ctx.config.permissions.runDAGs) throw new HttpError(403, "forbidden", "running DAGs is not allowed (permissions.runDAGs: false)");
   const run = ctx.runs.findRun(dagName, runId);
   const read = run ? ctx.runs.read(run) : undefined;
   if (!run || !read) throw HttpError.notFound(`dag-run ID ${runId} not found for DAG ${dagName}`);

@@ -123,7 +123,6 @@ export function dagRoutes(ctx: ServerContext) {
     .post(
       "/dags",
       ({ body, set }) => {
-        if (!ctx.config.permissions.writeDAGs) throw new HttpError(403, "forbidden", "editing DAGs is not allowed (permissions.writeDAGs: false)");
         const name = checkFileName(body.name, "name");
         const spec = body.spec ?? defaultSpec;
         if (body.spec !== undefined) {
@@ -214,7 +213,6 @@ export function dagRoutes(ctx: ServerContext) {
     .delete(
       "/dags/:fileName",
       ({ params, set }) => {
-        if (!ctx.config.permissions.writeDAGs) throw new HttpError(403, "forbidden", "editing DAGs is not allowed (permissions.writeDAGs: false)");
         ctx.dags.remove(params.fileName);
         set.status = 204;
         return "";
@@ -235,7 +233,6 @@ export function dagRoutes(ctx: ServerContext) {
     .put(
       "/dags/:fileName/spec",
       ({ params, body }) => {
-        if (!ctx.config.permissions.writeDAGs) throw new HttpError(403, "forbidden", "editing DAGs is not allowed (permissions.writeDAGs: false)");
         const e = ctx.dags.mustGet(params.fileName);
         const { issues } = ctx.dags.parse(body.spec, e.path);
         // As Dagu: the spec is saved, and its problems are returned (with line and column).
@@ -264,7 +261,6 @@ export function dagRoutes(ctx: ServerContext) {
     .post(
       "/dags/:fileName/rename",
       ({ params, body }) => {
-        if (!ctx.config.permissions.writeDAGs) throw new HttpError(403, "forbidden", "editing DAGs is not allowed (permissions.writeDAGs: false)");
         ctx.dags.rename(params.fileName, body.newFileName);
         return "";
       },
