@@ -29,6 +29,96 @@ export type DAGRunSummary = {
   [extra: string]: unknown;
 };
 
+export type UserRole = "admin" | "manager" | "operator" | "viewer";
+
+export type User = {
+  id: string;
+  username: string;
+  role: UserRole;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type LoginResponse = {
+  token: string;
+  expiresAt: string;
+  user: User;
+};
+
+export type LoginRequest = {
+  username: string;
+  password: string;
+};
+
+export type UserResponse = {
+  user: User;
+};
+
+export type SuccessResponse = {
+  message: string;
+};
+
+export type ChangePasswordRequest = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type UsersListResponse = {
+  users: User[];
+};
+
+export type CreateUserRequest = {
+  username: string;
+  password: string;
+  role: UserRole;
+};
+
+export type UpdateUserRequest = {
+  username?: string;
+  role?: UserRole;
+};
+
+export type ResetPasswordRequest = {
+  newPassword: string;
+};
+
+export type APIKey = {
+  id: string;
+  name: string;
+  description?: string;
+  role: UserRole;
+  keyPrefix: string;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+};
+
+export type APIKeysListResponse = {
+  apiKeys: APIKey[];
+};
+
+export type CreateAPIKeyResponse = {
+  apiKey: APIKey;
+  key: string;
+};
+
+export type CreateAPIKeyRequest = {
+  name: string;
+  description?: string;
+  role: UserRole;
+};
+
+export type APIKeyResponse = {
+  apiKey: APIKey;
+};
+
+export type UpdateAPIKeyRequest = {
+  name?: string;
+  description?: string;
+  role?: UserRole;
+};
+
 export type DAG = {
   name: string;
   group?: string;
@@ -180,8 +270,10 @@ export class ApiError extends Error {
 export interface ClientOptions {
   /** e.g. `http://127.0.0.1:8080/api/v2` */
   readonly baseUrl: string;
+  /** Sent with every request (e.g. `authorization: Bearer <token>`). */
   readonly headers?: Readonly<Record<string, string>>;
-  readonly fetch?: typeof fetch;
+  /** Replaces the global fetch (the web UI's adds its login token and handles 401). */
+  readonly fetch?: (url: URL, init: RequestInit) => Promise<Response>;
 }
 
 type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -216,6 +308,16 @@ export class DaguClient {
     return undefined as T;
   }
 
+  /** POST /auth/change-password */
+  changePassword(body: ChangePasswordRequest): Promise<SuccessResponse> {
+    return this.call("POST", `/auth/change-password`, "json", undefined, body ?? {});
+  }
+
+  /** POST /api-keys */
+  createAPIKey(body: CreateAPIKeyRequest): Promise<CreateAPIKeyResponse> {
+    return this.call("POST", `/api-keys`, "json", undefined, body ?? {});
+  }
+
   /** POST /dags */
   createNewDAG(body: {
     name: string;
@@ -226,9 +328,24 @@ export class DaguClient {
     return this.call("POST", `/dags`, "json", undefined, body ?? {});
   }
 
+  /** POST /users */
+  createUser(body: CreateUserRequest): Promise<UserResponse> {
+    return this.call("POST", `/users`, "json", undefined, body ?? {});
+  }
+
+  /** DELETE /api-keys/{keyId} */
+  deleteAPIKey(keyId: string): Promise<void> {
+    return this.call("DELETE", `/api-keys/${encodeURIComponent(keyId)}`, "void", undefined);
+  }
+
   /** DELETE /dags/{fileName} */
   deleteDAG(fileName: string): Promise<void> {
     return this.call("DELETE", `/dags/${encodeURIComponent(fileName)}`, "void", undefined);
+  }
+
+  /** DELETE /users/{userId} */
+  deleteUser(userId: string): Promise<void> {
+    return this.call("DELETE", `/users/${encodeURIComponent(userId)}`, "void", undefined);
   }
 
   /** GET /dag-runs/{name}/{dagRunId}/dequeue */
@@ -295,6 +412,11 @@ export class DaguClient {
     return this.call("GET", `/dags/tags`, "json", undefined);
   }
 
+  /** GET /api-keys/{keyId} */
+  getAPIKey(keyId: string): Promise<APIKeyResponse> {
+    return this.call("GET", `/api-keys/${encodeURIComponent(keyId)}`, "json", undefined);
+  }
+
   /** GET /services/coordinator */
   getCoordinatorStatus(): Promise<{
     coordinators: {
@@ -306,6 +428,11 @@ export class DaguClient {
     }[];
   }> {
     return this.call("GET", `/services/coordinator`, "json", undefined);
+  }
+
+  /** GET /auth/me */
+  getCurrentUser(): Promise<UserResponse> {
+    return this.call("GET", `/auth/me`, "json", undefined);
   }
 
   /** GET /dags/{fileName}/dag-runs/{dagRunId} */
@@ -448,12 +575,22 @@ export class DaguClient {
     return this.call("GET", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/sub-dag-runs/${encodeURIComponent(subDAGRunId)}/steps/${encodeURIComponent(stepName)}/log`, "json", query);
   }
 
+  /** GET /users/{userId} */
+  getUser(userId: string): Promise<UserResponse> {
+    return this.call("GET", `/users/${encodeURIComponent(userId)}`, "json", undefined);
+  }
+
   /** GET /workers */
   getWorkers(): Promise<{
     workers: Record<string, unknown>[];
     errors: string[];
   }> {
     return this.call("GET", `/workers`, "json", undefined);
+  }
+
+  /** GET /api-keys */
+  listAPIKeys(): Promise<APIKeysListResponse> {
+    return this.call("GET", `/api-keys`, "json", undefined);
   }
 
   /** GET /dag-runs */
@@ -499,6 +636,16 @@ export class DaguClient {
     return this.call("GET", `/queues`, "json", undefined);
   }
 
+  /** GET /users */
+  listUsers(): Promise<UsersListResponse> {
+    return this.call("GET", `/users`, "json", undefined);
+  }
+
+  /** POST /auth/login */
+  login(body: LoginRequest): Promise<LoginResponse> {
+    return this.call("POST", `/auth/login`, "json", undefined, body ?? {});
+  }
+
   /** POST /dags/{fileName}/rename */
   renameDAG(fileName: string, body: {
     newFileName: string;
@@ -515,6 +662,11 @@ export class DaguClient {
     queued: boolean;
   }> {
     return this.call("POST", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/reschedule`, "json", undefined, body ?? {});
+  }
+
+  /** POST /users/{userId}/reset-password */
+  resetUserPassword(userId: string, body: ResetPasswordRequest): Promise<SuccessResponse> {
+    return this.call("POST", `/users/${encodeURIComponent(userId)}/reset-password`, "json", undefined, body ?? {});
   }
 
   /** POST /dag-runs/{name}/{dagRunId}/retry */
@@ -553,6 +705,11 @@ export class DaguClient {
     return this.call("POST", `/dag-runs/${encodeURIComponent(name)}/${encodeURIComponent(dagRunId)}/stop`, "void", undefined);
   }
 
+  /** PATCH /api-keys/{keyId} */
+  updateAPIKey(keyId: string, body: UpdateAPIKeyRequest): Promise<APIKeyResponse> {
+    return this.call("PATCH", `/api-keys/${encodeURIComponent(keyId)}`, "json", undefined, body ?? {});
+  }
+
   /** PUT /dags/{fileName}/spec */
   updateDAGSpec(fileName: string, body: {
     spec: string;
@@ -567,6 +724,11 @@ export class DaguClient {
     suspend: boolean;
   }): Promise<void> {
     return this.call("POST", `/dags/${encodeURIComponent(fileName)}/suspend`, "void", undefined, body ?? {});
+  }
+
+  /** PATCH /users/{userId} */
+  updateUser(userId: string, body: UpdateUserRequest): Promise<UserResponse> {
+    return this.call("PATCH", `/users/${encodeURIComponent(userId)}`, "json", undefined, body ?? {});
   }
 
   /** POST /dags/validate */

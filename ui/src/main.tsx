@@ -21,6 +21,7 @@ const Queues = lazy(() => import("./pages/queues.tsx"));
 const Search = lazy(() => import("./pages/search.tsx"));
 const System = lazy(() => import("./pages/system.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
+const Login = lazy(() => import("./pages/login.tsx"));
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
@@ -36,6 +37,7 @@ render(
       <Route path="/queues" component={Queues} />
       <Route path="/search" component={Search} />
       <Route path="/system" component={System} />
+      <Route path="/login" component={Login} />
       <Route path="*" component={NotFound} />
     </Router>
   ),
