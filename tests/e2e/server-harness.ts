@@ -154,11 +154,11 @@ export async function getJson(api: string, path: string, init?: RequestInit): Pr
   return { status: r.status, body, type };
 }
 
-/** Poll until a run is final (API-level; test helper only). */
-export async function waitFinal(api: string, name: string, id: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+/** Poll until a run is final (API-level; test helper only). `init` adds e.g. credentials. */
+export async function waitFinal(api: string, name: string, id: string, timeoutMs = 20_000, init?: RequestInit): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await getJson(api, `/dag-runs/${name}/${id}`);
+    const r = await getJson(api, `/dag-runs/${name}/${id}`, init);
     if (r.status === 200) {
       const d = (r.body as { dagRunDetails: Record<string, unknown> }).dagRunDetails;
       if (![0, 1, 5].includes(d["status"] as number)) return d;
