@@ -3,9 +3,12 @@
  * The DAGs the scheduler knows: every `*.yaml`/`*.yml` in the DAGs folder, reloaded when a
  * file's modification time or size changes (parsing goes through the parsed-DAG cache, so an
  * unchanged file costs a stat). A file that fails to load is reported once per change and
- * left out until fixed.
+ * left out until fixed. Only DAGs the scheduler acts on (any schedule) are kept in memory,
+ * and a file whose text never says "schedule" (nor the base config's) is not even parsed:
+ * most DAGs are run by hand, and parsing hundreds of them cost a cold start most of its
+ * memory.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Dag } from "../core/dag.ts";
 import { loadDag } from "../spec/loader.ts";
@@ -25,7 +28,7 @@ export class DagRegistry {
     private readonly onError: (file: string, message: string) => void,
   ) {}
 
-  /** Re-read the folder; returns the loaded DAGs. */
+  /** Re-read the folder; returns the loaded DAGs that have a schedule. */
   async refresh(): Promise<Dag[]> {
     let names: string[];
     try {
@@ -34,6 +37,12 @@ export class DagRegistry {
       names = [];
     }
     const seen = new Set<string>();
+    let baseSchedules = false;
+    try {
+      baseSchedules = readFileSync(this.baseConfig, "utf8").includes("schedule");
+    } catch {
+      // No base config.
+    }
     for (const name of names) {
       const file = join(this.dagsDir, name);
       seen.add(file);
@@ -45,9 +54,14 @@ export class DagRegistry {
         continue;
       }
       if (this.entries.get(file)?.stamp === stamp) continue;
+      if (!baseSchedules && !mentionsSchedule(file)) {
+        this.entries.set(file, { file, stamp });
+        continue;
+      }
       try {
         const dag = await loadDag(file, { dagsDir: this.dagsDir, baseConfig: this.baseConfig });
-        this.entries.set(file, { file, stamp, dag });
+        const scheduled = dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length > 0;
+        this.entries.set(file, scheduled ? { file, stamp, dag } : { file, stamp });
       } catch (e) {
         this.entries.set(file, { file, stamp });
         this.onError(file, (e as Error).message);
@@ -55,5 +69,14 @@ export class DagRegistry {
     }
     for (const file of [...this.entries.keys()]) if (!seen.has(file)) this.entries.delete(file);
     return [...this.entries.values()].flatMap((e) => (e.dag ? [e.dag] : []));
+  }
+}
+
+/** False only when the file surely has no schedule (an unreadable file is left to the loader). */
+function mentionsSchedule(file: string): boolean {
+  try {
+    return readFileSync(file, "utf8").includes("schedule");
+  } catch {
+    return true;
   }
 }

@@ -7,10 +7,11 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DaguError } from "../core/errors.ts";
+import { isFinal, type RunStatus } from "../core/status.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { attemptDirName, attemptLogDir, childRunDir, parseAttemptTime, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
 import { type AttemptWriter, type CreateRunOptions, type ListRunsOptions, RunExistsError, type RunStore, type StoredRun } from "./run-store.ts";
-import { readStatusFile, StatusFileWriter } from "./status-file.ts";
+import { readHeadStatus, readStatusFile, StatusFileWriter } from "./status-file.ts";
 
 function listDesc(dir: string, filter: (n: string) => boolean = () => true): string[] {
   try {
@@ -136,6 +137,12 @@ export class FileRunStore implements RunStore {
       if (record) return record;
     }
     return undefined;
+  }
+
+  surelyFinished(run: StoredRun): boolean {
+    const dir = this.latestAttemptDir(run);
+    const head = dir ? readHeadStatus(join(dir, "status.jsonl")) : undefined;
+    return head !== undefined && isFinal(head as RunStatus);
   }
 
   appendRecord(run: StoredRun, record: RunRecord): void {

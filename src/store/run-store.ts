@@ -59,6 +59,12 @@ export interface RunStore {
   listRuns(dagName: string, opts?: ListRunsOptions): StoredRun[];
   /** The current snapshot of a run's newest attempt; undefined if none is readable. */
   readLatest(run: StoredRun): RunRecord | undefined;
+  /**
+   * True when the run's newest attempt surely ended (its record was compacted to a final
+   * snapshot), decided from the first bytes of the record; false means "read it to know".
+   * Lets a scan over many runs (the zombie sweep) skip parsing finished ones.
+   */
+  surelyFinished(run: StoredRun): boolean;
   /** Path of the newest attempt's folder (for dag.json, outputs.json). */
   latestAttemptDir(run: StoredRun): string | undefined;
   removeRun(run: StoredRun): void;

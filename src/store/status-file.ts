@@ -5,7 +5,7 @@
  * how often to write. Closing compacts the file to its final line with write-to-temp +
  * rename, so a finished run is one line, as in Dagu.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
 import type { RunRecord } from "../core/run-record.ts";
 
 export interface StatusFileReadResult {
@@ -36,6 +36,32 @@ export function readStatusFile(path: string): StatusFileReadResult {
     }
   }
   return { skipped };
+}
+
+const headBytes = 1024;
+// One buffer for every head read: a sweep reads thousands of them in a row.
+const headBuf = Buffer.alloc(headBytes);
+
+/**
+ * The run status of a status file's FIRST snapshot, from its first bytes (the run's own
+ * `status` comes before its steps' in every snapshot, ours and Dagu's); undefined when it
+ * cannot be told that way. A final status there means the file was compacted to its final
+ * line: snapshots are only appended after a running or queued one.
+ */
+export function readHeadStatus(path: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = headBuf.toString("latin1", 0, readSync(fd, headBuf, 0, headBytes, 0));
+    const m = /"attemptId":"[^"]*","status":(\d+)/.exec(head);
+    return m ? Number(m[1]) : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class StatusFileWriter {

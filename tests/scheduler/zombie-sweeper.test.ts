@@ -34,3 +34,19 @@ test("a running record whose owner is gone is recorded failed; a live one is lef
   // Once fixed, it is not touched again.
   expect(sweepZombies(store, join(dir, "dag-runs"), { procDir: join(dir, "proc") })).toEqual([]);
 });
+
+test("finished runs are told from their record's first bytes; queued-then-running and appended records are read whole", () => {
+  const store = new FileRunStore(join(dir, "dag-runs2"), join(dir, "logs2"));
+  const done = store.createRun("job", "done1", new Date());
+  done.close({ ...running("job", "done1", 1), status: RunStatus.Succeeded });
+  expect(store.surelyFinished(store.findRun("job", "done1")!)).toBe(true);
+  // First snapshot queued, then running, then (by the sweep) failed: never "surely finished".
+  const q = store.createRun("job", "q1", new Date());
+  q.update({ ...running("job", "q1", 2 ** 22 + 777), status: RunStatus.Queued });
+  q.update(running("job", "q1", 2 ** 22 + 777));
+  expect(store.surelyFinished(store.findRun("job", "q1")!)).toBe(false);
+  const fixed = sweepZombies(store, join(dir, "dag-runs2"), { procDir: join(dir, "proc") });
+  expect(fixed.map((f) => f.runId)).toEqual(["q1"]);
+  expect(store.surelyFinished(store.findRun("job", "q1")!)).toBe(false);
+  expect(store.readLatest(store.findRun("job", "q1")!)!.status).toBe(RunStatus.Failed);
+});
