@@ -4,7 +4,7 @@
  * a free port, wait until /api/v2/health answers, and stop it (by its pid) afterwards. Also
  * the shape comparison used by the contract tests: key sets and value types, not values.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,9 +99,48 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
       const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
       await proc.exited;
       clearTimeout(t);
+      killRunsUnder(home);
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs are detached from the server (a restart must not kill them), so a test's unfinished
+ * runs would outlive it: kill every process whose command line names the test's home, and
+ * all their descendants (steps run in process groups of their own).
+ */
+export function killRunsUnder(home: string): void {
+  const parentOf = new Map<number, number>();
+  const owners: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      parentOf.set(pid, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(home)) owners.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const doomed = new Set(owners);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parentOf) {
+      if (!doomed.has(pid) && doomed.has(ppid)) {
+        doomed.add(pid);
+        grew = true;
+      }
+    }
+  }
+  for (const pid of doomed) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 export type Shape = string | { readonly [k: string]: Shape } | readonly Shape[];
