@@ -8,10 +8,13 @@ import type { Command } from "./command.ts";
 export interface CommandEntry {
   readonly summary: string;
   readonly load: () => Promise<{ default: Command }>;
+  /** Internal commands (run by dagu itself) are not listed in `dagu --help`. */
+  readonly hidden?: boolean;
 }
 
 export const commands: Readonly<Record<string, CommandEntry>> = {
   backfill: { summary: "Run a DAG for every scheduled time in a date range (not in Dagu 1.30)", load: () => import("./commands/backfill.ts") },
+  "cache-dags": { summary: "Parse DAG files into the parsed-DAG cache (internal)", load: () => import("./commands/cache-dags.ts"), hidden: true },
   cleanup: { summary: "Remove old DAG run history", load: () => import("./commands/cleanup.ts") },
   coordinator: { summary: "Start the coordinator gRPC server for distributed task execution", load: () => import("./commands/coordinator.ts") },
   dequeue: { summary: "Dequeue a DAG-run from the specified queue", load: () => import("./commands/dequeue.ts") },

@@ -8,8 +8,9 @@ import { formatHelp, parseArgs } from "./command.ts";
 import { commands } from "./registry.ts";
 
 function rootHelp(): string {
-  const width = Math.max(...Object.keys(commands).map((n) => n.length)) + 2;
-  const list = Object.entries(commands)
+  const shown = Object.entries(commands).filter(([, c]) => !c.hidden);
+  const width = Math.max(...shown.map(([n]) => n.length)) + 2;
+  const list = shown
     .map(([n, c]) => `  ${n.padEnd(width)}${c.summary}`)
     .join("\n");
   return `Dagu is a compact, portable workflow engine.

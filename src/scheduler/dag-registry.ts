@@ -11,7 +11,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Dag } from "../core/dag.ts";
-import { loadDag } from "../spec/loader.ts";
+import { selfCommand } from "../runs/self-command.ts";
+import { cacheEnabled } from "../spec/dag-cache.ts";
+import { cachedDag, loadDag } from "../spec/loader.ts";
 
 interface Entry {
   readonly file: string;
@@ -28,6 +30,19 @@ export class DagRegistry {
     private readonly onError: (file: string, message: string) => void,
   ) {}
 
+  private async parseInChild(files: readonly string[]): Promise<void> {
+    try {
+      const child = Bun.spawn([...selfCommand(), "cache-dags", `--base-config=${this.baseConfig}`, this.dagsDir, ...files], {
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "ignore",
+      });
+      await child.exited;
+    } catch {
+      // Could not start it: the loads below parse in this process.
+    }
+  }
+
   /** Re-read the folder; returns the loaded DAGs that have a schedule. */
   async refresh(): Promise<Dag[]> {
     let names: string[];
@@ -43,6 +58,7 @@ export class DagRegistry {
     } catch {
       // No base config.
     }
+    const toLoad: { file: string; stamp: string }[] = [];
     for (const name of names) {
       const file = join(this.dagsDir, name);
       seen.add(file);
@@ -58,8 +74,14 @@ export class DagRegistry {
         this.entries.set(file, { file, stamp });
         continue;
       }
+      toLoad.push({ file, stamp });
+    }
+    const opts = { dagsDir: this.dagsDir, baseConfig: this.baseConfig };
+    const misses = toLoad.filter((f) => cachedDag(f.file, opts) === undefined);
+    if (misses.length >= parseOutOfProcessAt && cacheEnabled()) await this.parseInChild(misses.map((f) => f.file));
+    for (const { file, stamp } of toLoad) {
       try {
-        const dag = await loadDag(file, { dagsDir: this.dagsDir, baseConfig: this.baseConfig });
+        const dag = await loadDag(file, opts);
         const scheduled = dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length > 0;
         this.entries.set(file, scheduled ? { file, stamp, dag } : { file, stamp });
       } catch (e) {
@@ -71,6 +93,13 @@ export class DagRegistry {
     return [...this.entries.values()].flatMap((e) => (e.dag ? [e.dag] : []));
   }
 }
+
+/**
+ * From this many DAGs to parse at once (a cold start), they are parsed by a short-lived
+ * `dagu cache-dags` child into the parse cache, then read from it: the YAML parser's memory
+ * (several MB that the allocator keeps) never lands in the long-lived scheduler.
+ */
+const parseOutOfProcessAt = 20;
 
 /** False only when the file surely has no schedule (an unreadable file is left to the loader). */
 function mentionsSchedule(file: string): boolean {

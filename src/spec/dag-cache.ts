@@ -26,7 +26,7 @@ const pruneEvery = 200;
  * Off with DAGU_CACHE=off. A source run (`bun src/main.ts`, tests) has no build identity to
  * key on, so its code may change under the cache: it caches only with DAGU_CACHE=on.
  */
-function enabled(): boolean {
+export function cacheEnabled(): boolean {
   const setting = process.env.DAGU_CACHE;
   return setting !== "off" && (buildInfo.version !== "dev" || setting === "on");
 }
@@ -50,7 +50,7 @@ interface Entry {
 const entryPath = (dir: string, file: string): string => join(dir, `${hex(file)}.json`);
 
 export function readCachedDag(file: string, key: string): Dag | undefined {
-  if (!enabled()) return undefined;
+  if (!cacheEnabled()) return undefined;
   try {
     const entry = JSON.parse(readFileSync(entryPath(cacheDir(), file), "utf8")) as Partial<Entry>;
     return entry.key === key ? entry.dag : undefined;
@@ -61,7 +61,7 @@ export function readCachedDag(file: string, key: string): Dag | undefined {
 
 /** Store a valid DAG as the entry for its file (replacing an older parse of it). */
 export function writeCachedDag(key: string, file: string, dag: Dag): void {
-  if (!enabled()) return;
+  if (!cacheEnabled()) return;
   const dir = cacheDir();
   try {
     mkdirSync(dir, { recursive: true });

@@ -38,6 +38,29 @@ export function resolveDagPath(nameOrPath: string, opts: LoadOptions = {}): stri
 }
 
 /** Load and validate a DAG by path or name; throws SpecError with every problem found. */
+/** The cache key of one parse: the file, its text, the base config and the name override. */
+function parseKey(file: string, text: string, opts: LoadOptions): string {
+  let baseText = "";
+  if (opts.baseConfig) {
+    try {
+      baseText = readFileSync(opts.baseConfig, "utf8");
+    } catch {
+      // No base config: nothing to merge.
+    }
+  }
+  return cacheKey([file, text, opts.baseConfig ?? "", baseText, opts.name ?? ""]);
+}
+
+/** The DAG from the parse cache, without parsing; undefined when not cached (or unreadable). */
+export function cachedDag(nameOrPath: string, opts: LoadOptions = {}): Dag | undefined {
+  const file = resolveDagPath(nameOrPath, opts);
+  try {
+    return readCachedDag(file, parseKey(file, readFileSync(file, "utf8"), opts));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function loadDag(nameOrPath: string, opts: LoadOptions = {}): Promise<Dag> {
   const file = resolveDagPath(nameOrPath, opts);
   let text: string;
@@ -47,15 +70,7 @@ export async function loadDag(nameOrPath: string, opts: LoadOptions = {}): Promi
     const code = (e as NodeJS.ErrnoException).code;
     throw new DaguError(code === "ENOENT" ? `DAG file not found: ${nameOrPath} (looked for ${file})` : `cannot read ${file}: ${(e as Error).message}`);
   }
-  let baseText = "";
-  if (opts.baseConfig) {
-    try {
-      baseText = readFileSync(opts.baseConfig, "utf8");
-    } catch {
-      // No base config: nothing to merge.
-    }
-  }
-  const key = cacheKey([file, text, opts.baseConfig ?? "", baseText, opts.name ?? ""]);
+  const key = parseKey(file, text, opts);
   const cached = readCachedDag(file, key);
   if (cached) return cached;
   const { parseDagText } = await import("./dag-text.ts");
