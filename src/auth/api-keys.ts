@@ -15,6 +15,7 @@ import { JsonRecordDir } from "../store/json-record-dir.ts";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "./errors.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { isRole, type Role } from "./role.ts";
+import { base58 } from "../core/base58.ts";
 
 export const apiKeyPrefix = "dagu_";
 const prefixLength = 8;
@@ -36,23 +37,6 @@ export interface ApiKeyRecord {
   readonly lastUsedAt?: string;
 }
 
-const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-/** Bitcoin-alphabet base58, as Dagu's stringutil.Base58Encode. */
-export function base58(bytes: Uint8Array): string {
-  let n = 0n;
-  for (const b of bytes) n = n * 256n + BigInt(b);
-  let out = "";
-  while (n > 0n) {
-    out = base58Alphabet[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = `1${out}`;
-  }
-  return out;
-}
 
 function toRecord(raw: unknown): ApiKeyRecord | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;

@@ -8,26 +8,12 @@
  */
 import { createHash } from "node:crypto";
 import type { DaguPaths } from "../config/paths.ts";
+import { base58 } from "../core/base58.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { RunStatus } from "../core/status.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
 import { selfCommand } from "./self-command.ts";
 
-const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-function base58(bytes: Uint8Array): string {
-  let n = BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
-  let out = "";
-  while (n > 0n) {
-    out = base58Alphabet[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = `1${out}`;
-  }
-  return out;
-}
 
 /** Dagu's deterministic sub-run id: base58(sha256("<parent run id>:<step>:<params>")). */
 export function subRunId(parentRunId: string, stepName: string, params: string): string {

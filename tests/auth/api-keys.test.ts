@@ -7,7 +7,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiKeys, base58 } from "../../src/auth/api-keys.ts";
+import { ApiKeys } from "../../src/auth/api-keys.ts";
+import { base58 } from "../../src/core/base58.ts";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../src/auth/errors.ts";
 
 const root = mkdtempSync(join(tmpdir(), "dagu-keys-"));
