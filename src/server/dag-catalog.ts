@@ -67,6 +67,8 @@ interface CacheEntry {
 export class DagCatalog {
   private readonly cache = new Map<string, CacheEntry>();
   private listing: { names: string[]; checkedAt: number } | undefined;
+  /** Names read from files not parsed yet (see `names`). */
+  private readonly peeks = new Map<string, { readonly sig: string; readonly name: string }>();
   readonly dagsDir: string;
 
   constructor(private readonly paths: DaguPaths) {
@@ -164,6 +166,50 @@ export class DagCatalog {
     const e = this.get(fileName);
     if (!e) throw HttpError.notFound(`DAG ${fileName} not found`);
     return e;
+  }
+
+  /**
+   * File name and DAG name of every DAG, without parsing the ones not parsed yet (their name
+   * is read from the text's `name:`): a list sorted by name then parses only its page. With
+   * 1,000 DAGs the first list after a start drops from parsing 1,000 files to 50.
+   */
+  names(maxAgeMs = 0): { readonly fileName: string; readonly name: string }[] {
+    const out: { fileName: string; name: string }[] = [];
+    for (const fileName of this.fileNames(maxAgeMs)) {
+      const path = this.pathFor(fileName);
+      const parsed = this.cache.get(path);
+      if (parsed && Date.now() - parsed.checkedAt < maxAgeMs) {
+        out.push({ fileName, name: parsed.entry.name });
+        continue;
+      }
+      let sig: string;
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) continue;
+        sig = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      } catch {
+        continue;
+      }
+      if (parsed?.sig === sig) {
+        out.push({ fileName, name: parsed.entry.name });
+        continue;
+      }
+      let peek = this.peeks.get(path);
+      if (peek?.sig !== sig) {
+        let text: string;
+        try {
+          text = readFileSync(path, "utf8");
+        } catch {
+          continue;
+        }
+        // Only the first document names the DAG (later ones are local sub-DAGs).
+        const first = text.split(/^---\s*$/m)[0] ?? "";
+        peek = { sig, name: nameFromText(first) || fileName };
+        this.peeks.set(path, peek);
+      }
+      out.push({ fileName, name: peek.name });
+    }
+    return out;
   }
 
   all(maxAgeMs = 0): DagFileEntry[] {

@@ -88,10 +88,24 @@ export function dagRoutes(ctx: ServerContext) {
         const perPage = query.perPage ?? 50;
         const nameQ = query.name?.toLowerCase();
         const tagQ = query.tag?.toLowerCase();
+        const desc = query.order === "desc" ? -1 : 1;
+        const byName = (a: { name: string }, b: { name: string }): number =>
+          a.name.toLowerCase() < b.name.toLowerCase() ? -desc : a.name.toLowerCase() > b.name.toLowerCase() ? desc : 0;
+        if (!tagQ && query.sort !== "nextRun") {
+          // By name, no tag filter: sort names read without parsing, parse only the page.
+          let names = ctx.dags.names(listMaxAgeMs);
+          if (nameQ) names = names.filter((e) => e.name.toLowerCase().includes(nameQ) || e.fileName.toLowerCase().includes(nameQ));
+          names.sort(byName);
+          const { slice, pagination } = paginate(names, query.page ?? 1, perPage);
+          const page = slice.flatMap((n) => {
+            const e = ctx.dags.get(n.fileName, listMaxAgeMs);
+            return e ? [dagListItem(ctx, e)] : [];
+          });
+          return { dags: page, errors: [], pagination };
+        }
         let entries = ctx.dags.all(listMaxAgeMs);
         if (nameQ) entries = entries.filter((e) => e.name.toLowerCase().includes(nameQ) || e.fileName.toLowerCase().includes(nameQ));
         if (tagQ) entries = entries.filter((e) => (e.dag?.tags ?? []).some((tag) => tag.toLowerCase() === tagQ));
-        const desc = query.order === "desc" ? -1 : 1;
         if (query.sort === "nextRun") {
           const now = Date.now();
           const next = new Map(entries.map((e) => [e.fileName, e.dag ? (nextFireTime(e.dag.schedule, now) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY]));
@@ -104,7 +118,7 @@ export function dagRoutes(ctx: ServerContext) {
             return (na - nb) * desc;
           });
         } else {
-          entries.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -desc : a.name.toLowerCase() > b.name.toLowerCase() ? desc : 0));
+          entries.sort(byName);
         }
         const { slice, pagination } = paginate(entries, query.page ?? 1, perPage);
         return { dags: slice.map((e) => dagListItem(ctx, e)), errors: [], pagination };
