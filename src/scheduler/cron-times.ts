@@ -61,6 +61,7 @@ interface FieldDef {
 
 const monthNames: Readonly<Record<string, number>> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const dayNames: Readonly<Record<string, number>> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+const secondDef: FieldDef = { min: 0, max: 59 };
 const fieldDefs: readonly FieldDef[] = [
   { min: 0, max: 59 },
   { min: 0, max: 23 },
@@ -98,13 +99,18 @@ function translateField(field: string, def: FieldDef): { text: string; star: boo
   return { text: parts.join(","), star };
 }
 
-/** Translate the cron fields of an entry (no zone prefix) into croner's dialect. */
+/**
+ * Translate the cron fields of an entry (no zone prefix) into croner's dialect: always six
+ * fields, seconds first (`0` for a five-field entry).
+ */
 export function toCronerPattern(cron: string): CronerPattern {
   const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`);
-  const out = fields.map((f, i) => translateField(f, fieldDefs[i] as FieldDef));
-  const dom = out[2] as { star: boolean };
-  const dow = out[4] as { star: boolean };
+  if (fields.length !== 5 && fields.length !== 6) throw new Error(`expected 5 or 6 fields, found ${fields.length}: [${fields.join(" ")}]`);
+  const defs = fields.length === 6 ? [secondDef, ...fieldDefs] : fieldDefs;
+  const out = fields.map((f, i) => translateField(f, defs[i] as FieldDef));
+  if (fields.length === 5) out.unshift({ text: "0", star: false });
+  const dom = out[3] as { star: boolean };
+  const dow = out[5] as { star: boolean };
   return { pattern: out.map((o) => o.text).join(" "), domAndDow: dom.star || dow.star };
 }
 
@@ -130,7 +136,7 @@ function compile(cron: string, expression: string, timezone: string | undefined)
   const { pattern, domAndDow } = toCronerPattern(cron);
   const job = new Cron(pattern, {
     paused: true,
-    mode: "5-part",
+    mode: "6-part",
     domAndDow,
     fixedTimeRule: "no-wildcard",
     ...(timezone !== undefined ? { timezone } : {}),

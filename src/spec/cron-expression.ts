@@ -1,9 +1,12 @@
 /**
  * @module spec/cron-expression
- * Validation of cron expressions exactly as Dagu 1.30 accepts them (robfig/cron with five
- * fields, no descriptors, no seconds): an optional `CRON_TZ=Zone ` or `TZ=Zone ` prefix,
- * then minute hour day-of-month month day-of-week, each a list of `*`, `?`, `a`, `a-b`,
- * with optional `/step`; month and weekday names (jan, mon, …) in any case.
+ * Validation of cron expressions as Dagu 1.30 accepts them (robfig/cron, no descriptors): an
+ * optional `CRON_TZ=Zone ` or `TZ=Zone ` prefix, then minute hour day-of-month month
+ * day-of-week, each a list of `*`, `?`, `a`, `a-b`, with optional `/step`; month and weekday
+ * names (jan, mon, …) in any case.
+ *
+ * Extension (Dagu 1.30 rejects it): six fields, the first being seconds, as croner and
+ * robfig's WithSeconds read them (`*\/10 * * * * *` = every ten seconds).
  */
 
 interface FieldBounds {
@@ -16,6 +19,7 @@ interface FieldBounds {
 const months = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const weekdays = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 
+const seconds: FieldBounds = { name: "second", min: 0, max: 59 };
 const fields: readonly FieldBounds[] = [
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
@@ -114,9 +118,10 @@ export function parseCron(expression: string): CronResult {
   }
   if (spec.startsWith("@")) return { ok: false, error: `parser does not accept descriptors: ${spec}` };
   const parts = spec.split(goSpace).filter((p) => p !== "");
-  if (parts.length !== fields.length) return { ok: false, error: `expected exactly 5 fields, found ${parts.length}: [${parts.join(" ")}]` };
+  if (parts.length !== 5 && parts.length !== 6) return { ok: false, error: `expected exactly 5 fields (or 6, seconds first), found ${parts.length}: [${parts.join(" ")}]` };
+  const bounds = parts.length === 6 ? [seconds, ...fields] : fields;
   for (let i = 0; i < parts.length; i++) {
-    const f = fields[i] as FieldBounds;
+    const f = bounds[i] as FieldBounds;
     // Empty list items (`1,,2`, a lone `,`) are dropped, as strings.FieldsFunc does.
     for (const item of (parts[i] as string).split(",").filter((x) => x !== "")) {
       const err = checkRange(item, f);

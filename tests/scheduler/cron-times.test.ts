@@ -124,11 +124,14 @@ describe("zone resolution", () => {
 
 describe("robfig field semantics", () => {
   test("translation to croner's dialect", () => {
-    expect(toCronerPattern("*-5 * * * *")).toEqual({ pattern: "* * * * *", domAndDow: true });
-    expect(toCronerPattern("5/10 * * * *").pattern).toBe("5-59/10 * * * *");
-    expect(toCronerPattern("0 0 ? jan-MAR mon/2").pattern).toBe("0 0 * 1-3 1-6/2");
-    expect(toCronerPattern("1,,2 * * * *").pattern).toBe("1,2 * * * *");
-    expect(() => toCronerPattern("* * * *")).toThrow("expected exactly 5 fields");
+    expect(toCronerPattern("*-5 * * * *")).toEqual({ pattern: "0 * * * * *", domAndDow: true });
+    expect(toCronerPattern("5/10 * * * *").pattern).toBe("0 5-59/10 * * * *");
+    expect(toCronerPattern("0 0 ? jan-MAR mon/2").pattern).toBe("0 0 0 * 1-3 1-6/2");
+    expect(toCronerPattern("1,,2 * * * *").pattern).toBe("0 1,2 * * * *");
+    expect(() => toCronerPattern("* * * *")).toThrow("expected 5 or 6 fields");
+    // Six fields: seconds first (our extension).
+    expect(toCronerPattern("*/10 * * * * *")).toEqual({ pattern: "*/10 * * * * *", domAndDow: true });
+    expect(toCronerPattern("5/20 0 12 * * *").pattern).toBe("5-59/20 0 12 * * *");
   });
   test("day-of-month and day-of-week: AND when either has the star bit, else OR", () => {
     expect(toCronerPattern("0 0 * * mon").domAndDow).toBe(true);
@@ -164,6 +167,25 @@ describe("robfig field semantics", () => {
       expect(series(c, "UTC", from, ref.length)).toEqual(ref);
     });
   }
+});
+
+describe("six fields: seconds (our extension)", () => {
+  test("every ten seconds, and a fixed second within a minute, in a zone", () => {
+    expect(series("*/10 * * * * *", "UTC", "2024-01-01T10:00:05Z", 3)).toEqual([
+      "2024-01-01T10:00:10.000Z",
+      "2024-01-01T10:00:20.000Z",
+      "2024-01-01T10:00:30.000Z",
+    ]);
+    expect(series("CRON_TZ=Asia/Tokyo 30 0 9 * * *", "UTC", "2024-01-01T00:00:00Z", 2)).toEqual(["2024-01-01T00:00:30.000Z", "2024-01-02T00:00:30.000Z"]);
+  });
+  test("a five-field entry still fires on the minute's second 0", () => {
+    expect(series("*/30 * * * *", "UTC", "2024-01-01T10:00:00.5Z", 2)).toEqual(["2024-01-01T10:30:00.000Z", "2024-01-01T11:00:00.000Z"]);
+  });
+  test("seconds are validated", () => {
+    expect(parseCron("60 * * * * *")).toEqual({ ok: false, error: "end of range (60) above maximum (59): 60" });
+    expect(parseCron("* * * * * * *").ok).toBe(false);
+    expect(parseCron("0 * * * * *")).toEqual({ ok: true, value: { cron: "0 * * * * *" } });
+  });
 });
 
 describe("next / previous / between", () => {

@@ -17,8 +17,8 @@ describe("parseCron (robfig 5-field rules of Dagu 1.30)", () => {
   test.each([
     ["", "empty spec string"],
     ["@daily", "does not accept descriptors"],
-    ["* * * *", "expected exactly 5 fields, found 4"],
-    ["0 * * * * *", "expected exactly 5 fields, found 6"],
+    ["* * * *", "expected exactly 5 fields (or 6, seconds first), found 4"],
+    ["0 * * * * * *", "expected exactly 5 fields (or 6, seconds first), found 7"],
     ["60 * * * *", "above maximum (59)"],
     ["* 24 * * *", "above maximum (23)"],
     ["* * 0 * *", "below minimum (1)"],
