@@ -461,7 +461,7 @@ describe.skipIf(!canUnshare || !targets.includes("linux_amd64"))("minimal root",
     console.log(`minimal root: ${files.map((f) => f.slice(root.length)).join(" ")}`);
   });
 
-  test("with a static busybox as /bin/sh it runs hello.yaml, state under /tmp", async () => {
+  test("with a static busybox as /bin/sh it runs hello.yaml, state in the root's scratch folder", async () => {
     mkdirSync(join(root, "bin"), { recursive: true });
     const busybox = await findStaticBusybox();
     if (busybox) {
@@ -477,12 +477,13 @@ describe.skipIf(!canUnshare || !targets.includes("linux_amd64"))("minimal root",
         for (const lib of await sharedLibs(exe)) if (!existsSync(join(root, lib))) copyFileSync(lib, join(root, lib));
       }
     }
-    copyFileSync(hello, join(root, "tmp/hello.yaml"));
-    const r = await inRoot(["/dagu", "start", "/tmp/hello.yaml"], { PATH: "/bin", HOME: "/tmp", DAGU_HOME: "/tmp/dagu" });
+    // Paths relative to the root's "/" (chroot's working directory), HOME its scratch folder.
+    copyFileSync(hello, join(root, "tmp", "hello.yaml"));
+    const r = await inRoot(["/dagu", "start", "tmp/hello.yaml"], { PATH: "/bin", HOME: "tmp", DAGU_HOME: "tmp/dagu" });
     if (r.code !== 0) console.error(r.stdout, r.stderr);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Hello from Dagu!");
     expect(r.stdout).toContain("Step 2");
-    expect(readdirSync(join(root, "tmp/dagu/data/dag-runs"))).toEqual(["hello"]);
+    expect(readdirSync(join(root, "tmp", "dagu", "data", "dag-runs"))).toEqual(["hello"]);
   });
 });
