@@ -57,8 +57,16 @@ interface State {
 }
 
 const registryRefreshMs = 5_000;
-/** How far back `relaunchLost` looks. */
+/** How far back a new lock holder looks for claims of a scheduler that died. */
 const relaunchWindowMs = 3_600_000;
+
+/** A claimed start not yet seen recorded (see `relaunchLost`). */
+interface Unverified {
+  readonly dag: Dag;
+  readonly runId: string;
+  readonly at: Date;
+  readonly claimedAt: number;
+}
 
 export class SchedulerService {
   private readonly owner = `${hostname()}@${process.pid}`;
@@ -76,6 +84,8 @@ export class SchedulerService {
   private pending: LaunchRequest[] = [];
   /** The background spawning of earlier ticks' runs; awaited before the lock is released. */
   private spawning: Promise<void> = Promise.resolve();
+  /** Starts claimed and not yet seen recorded; undefined until the holder read the claims on disk. */
+  private unverified: Unverified[] | undefined;
 
   constructor(private readonly opts: SchedulerOptions) {
     const dir = join(opts.paths.dataDir, "scheduler");
@@ -102,6 +112,7 @@ export class SchedulerService {
       if (!(await this.lock.acquire(signal))) break;
       this.log("info", "scheduler lock acquired", { owner: this.owner });
       this.loadState();
+      this.unverified = undefined;
       // Only the lock holder consumes queues, as only it schedules.
       this.opts.queues?.start();
       let first = true;
@@ -192,8 +203,8 @@ export class SchedulerService {
     }
     let changed = false;
     const zones: ZoneDefaults = this.opts.defaultTimezone ? { defaultTimezone: this.opts.defaultTimezone } : {};
+    // The registry holds only DAGs that have a schedule.
     for (const dag of this.dags) {
-      if (dag.schedule.length + dag.stopSchedule.length + dag.restartSchedule.length === 0) continue;
       // A DAG seen for the first time starts from now: nothing before it counts as missed.
       if (!this.state.dags[dag.name]) this.fired.prepare(dag.name);
       const state = this.state.dags[dag.name] ?? initialPlannerState(now.getTime());
@@ -253,23 +264,28 @@ export class SchedulerService {
 
   /**
    * Runs claimed but never recorded: the scheduler that claimed them died before spawning,
-   * or the spawn failed. After `lostLaunchAfterMs` without a record of the scheduled run, launch it
-   * once more (at most once per claim, whichever scheduler gets there first).
+   * or the spawn failed. A new holder first reads the last hour's claims from disk (a dead
+   * holder's included); after that it follows the claims it makes itself. A claim without a
+   * record `lostLaunchAfterMs` after it was made is launched once more (at most once per
+   * claim, whichever scheduler gets there first); each claim is checked once.
    */
   private relaunchLost(now: Date): void {
-    const since = new Date(now.getTime() - relaunchWindowMs);
-    for (const dag of this.dags) {
-      if (dag.schedule.length + dag.restartSchedule.length === 0) continue;
-      for (const c of this.fired.recent(dag.name, since)) {
-        if (c.kind !== "start" && c.kind !== "restart") continue;
-        if (now.getTime() - c.claimedAt < (this.opts.lostLaunchAfterMs ?? 120_000)) continue;
-        const runId = scheduledRunId(c.scheduledAt.getTime());
-        if (this.opts.store.findRun(dag.name, runId)) continue;
-        if (!this.fired.claimRetry(dag.name, c.scheduledAt, this.owner)) continue;
-        this.pending.push(this.launchRequest(dag, runId, c.scheduledAt));
-        this.log("warn", "scheduled run was claimed but never started; launching it now", { dag: dag.name, runId, scheduledAt: c.scheduledAt.toISOString() });
+    this.unverified ??= this.dags.flatMap((dag) =>
+      this.fired
+        .recent(dag.name, new Date(now.getTime() - relaunchWindowMs))
+        .filter((c) => c.kind === "start" || c.kind === "restart")
+        .map((c) => ({ dag, runId: scheduledRunId(c.scheduledAt.getTime()), at: c.scheduledAt, claimedAt: c.claimedAt })),
+    );
+    const dueBefore = now.getTime() - (this.opts.lostLaunchAfterMs ?? 120_000);
+    const waiting: Unverified[] = [];
+    for (const u of this.unverified) {
+      if (u.claimedAt > dueBefore) waiting.push(u);
+      else if (!this.opts.store.findRun(u.dag.name, u.runId) && this.fired.claimRetry(u.dag.name, u.at, this.owner)) {
+        this.pending.push(this.launchRequest(u.dag, u.runId, u.at));
+        this.log("warn", "scheduled run was claimed but never started; launching it now", { dag: u.dag.name, runId: u.runId, scheduledAt: u.at.toISOString() });
       }
     }
+    this.unverified = waiting;
     this.spawnPending();
   }
 
@@ -293,6 +309,7 @@ export class SchedulerService {
         // Exactly once per (DAG, time), whichever scheduler or restart gets here first.
         if (!this.fired.claim(dag.name, at, this.owner, d.kind)) return;
         const runId = d.kind === "start" ? d.runId : scheduledRunId(d.scheduledAt);
+        this.unverified?.push({ dag, runId, at, claimedAt: this.now().getTime() });
         if (d.kind === "restart") {
           await stopRun(this.opts.store, dag.name, { procDir: this.opts.paths.procDir });
           if (dag.restartWaitSec > 0) await new Promise((r) => setTimeout(r, dag.restartWaitSec * 1000));
