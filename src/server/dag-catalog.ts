@@ -127,12 +127,8 @@ export class DagCatalog {
     const now = Date.now();
     const fresh = this.cache.get(path);
     if (fresh && now - fresh.checkedAt < maxAgeMs) return fresh.entry;
-    let sig: string;
-    try {
-      const s = statSync(path);
-      if (!s.isFile()) return undefined;
-      sig = `${s.mtimeMs}:${s.size}:${s.ino}`;
-    } catch {
+    const sig = fileSignature(path);
+    if (sig === undefined) {
       this.cache.delete(path);
       return undefined;
     }
@@ -182,14 +178,8 @@ export class DagCatalog {
         out.push({ fileName, name: parsed.entry.name });
         continue;
       }
-      let sig: string;
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) continue;
-        sig = `${st.mtimeMs}:${st.size}:${st.ino}`;
-      } catch {
-        continue;
-      }
+      const sig = fileSignature(path);
+      if (sig === undefined) continue;
       if (parsed?.sig === sig) {
         out.push({ fileName, name: parsed.entry.name });
         continue;
@@ -282,6 +272,16 @@ export class DagCatalog {
 }
 
 /** The `name:` of a file that does not validate, read without the full parser. */
+/** What changes when a file is edited or replaced; undefined when it is not a readable file. */
+function fileSignature(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `${st.mtimeMs}:${st.size}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function nameFromText(text: string): string | undefined {
   const m = /^name:\s*["']?([^"'#\n]+?)["']?\s*(#.*)?$/m.exec(text);
   return m?.[1]?.trim() || undefined;
