@@ -66,7 +66,6 @@ export function readHeadStatus(path: string): number | undefined {
 
 export class StatusFileWriter {
   private fd: number;
-  private last: RunRecord | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "a");
@@ -75,7 +74,6 @@ export class StatusFileWriter {
   /** Append a snapshot. */
   write(record: RunRecord): void {
     if (this.fd < 0) return;
-    this.last = record;
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
   }
 
