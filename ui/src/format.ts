@@ -3,6 +3,7 @@
  * Times and durations as the pages show them. The API gives local-time strings such as
  * `2026-11-21 10:00:00` or RFC 3339; "-" (or empty) means never.
  */
+import { isFinal, type RunStatus } from "../../src/core/status.ts";
 
 export function parseTime(s: string | undefined): Date | undefined {
   if (!s || s === "-") return undefined;
@@ -33,6 +34,11 @@ export function durationBetween(start: string | undefined, end: string | undefin
   if (!a) return "-";
   const b = parseTime(end)?.getTime() ?? now;
   return formatDuration(b - a.getTime());
+}
+
+/** How long a run took, or has been running ("-" before it started). */
+export function runDuration(run: { readonly status: number; readonly startedAt?: string; readonly finishedAt?: string }, now = Date.now()): string {
+  return durationBetween(run.startedAt, isFinal(run.status as RunStatus) ? run.finishedAt : undefined, now);
 }
 
 export function relativeTime(s: string | undefined, now = Date.now()): string {

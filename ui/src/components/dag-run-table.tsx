@@ -7,7 +7,7 @@ import { A } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
 import type { DAGRunDetails } from "../../../src/client/api-client.ts";
 import { seg } from "../api.ts";
-import { durationBetween, formatTime, relativeTime } from "../format.ts";
+import { formatTime, relativeTime, runDuration } from "../format.ts";
 import { Empty, StatusBadge } from "./common.tsx";
 
 export function DagRunTable(props: { runs: readonly DAGRunDetails[] }): JSX.Element {
@@ -39,7 +39,7 @@ export function DagRunTable(props: { runs: readonly DAGRunDetails[] }): JSX.Elem
                     <td title={started() ? formatTime(r.startedAt) : ""}>
                       {started() ? relativeTime(r.startedAt) : <span class="muted">{r.status === 5 ? "queued" : "-"}</span>}
                     </td>
-                    <td class="hide-narrow">{started() ? durationBetween(r.startedAt, r.finishedAt !== "-" ? r.finishedAt : undefined) : "-"}</td>
+                    <td class="hide-narrow">{runDuration(r)}</td>
                     <td class="hide-narrow mono dag-params-cell" title={r.params ?? ""}>
                       {r.params ?? ""}
                     </td>

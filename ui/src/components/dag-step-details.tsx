@@ -44,7 +44,7 @@ export function DagStepDetails(props: {
               <dd class="row">
                 <StatusBadge code={n().status} kind="step" />
                 <Show when={n().startedAt && n().startedAt !== "-"}>
-                  <span class="muted">{durationBetween(n().startedAt, n().finishedAt !== "-" ? n().finishedAt : undefined)}</span>
+                  <span class="muted">{durationBetween(n().startedAt, n().finishedAt)}</span>
                 </Show>
               </dd>
               <Show when={n().startedAt && n().startedAt !== "-"}>

@@ -8,7 +8,7 @@ import { A } from "@solidjs/router";
 import { createMemo, For, type JSX } from "solid-js";
 import type { DAGRunDetails, Node } from "../../../src/client/api-client.ts";
 import { seg } from "../api.ts";
-import { durationBetween, formatTime } from "../format.ts";
+import { durationBetween, formatTime, runDuration } from "../format.ts";
 import { statusClass, statusLabel } from "../status.ts";
 
 export interface GridRow {
@@ -19,7 +19,7 @@ export interface GridRow {
 
 function runTitle(r: DAGRunDetails): string {
   const lines = [`Run ${r.dagRunId}: ${statusLabel(r.status)}`];
-  if (r.startedAt && r.startedAt !== "-") lines.push(`Started ${formatTime(r.startedAt)}`, `Duration ${durationBetween(r.startedAt, r.finishedAt !== "-" ? r.finishedAt : undefined)}`);
+  if (r.startedAt && r.startedAt !== "-") lines.push(`Started ${formatTime(r.startedAt)}`, `Duration ${runDuration(r)}`);
   else if (r.queuedAt) lines.push(`Queued ${formatTime(r.queuedAt)}`);
   if (r.params) lines.push(`Params ${r.params}`);
   return lines.join("\n");

@@ -11,7 +11,7 @@ import { seg } from "../api.ts";
 import { Empty, ErrorBox, PageHeader, Spinner, StatusBadge } from "../components/common.tsx";
 import { createTodayRuns, runKey, runStart } from "../components/dashboard-runs.ts";
 import { GanttChart, type GanttItem } from "../components/gantt-chart.tsx";
-import { durationBetween, parseTime, relativeTime } from "../format.ts";
+import { parseTime, relativeTime, runDuration } from "../format.ts";
 import { statusLabel, statusName } from "../status.ts";
 
 /** Cards always shown, in this order; other statuses get a card only when they occur. */
@@ -148,7 +148,7 @@ export default function Dashboard(): JSX.Element {
                     <span class="muted" title={r.finishedAt || r.startedAt}>
                       {relativeTime(r.finishedAt || r.startedAt, today.now())}
                     </span>
-                    <span class="muted dash-att-dur hide-narrow">{durationBetween(r.startedAt, r.finishedAt, today.now())}</span>
+                    <span class="muted dash-att-dur hide-narrow">{runDuration(r, today.now())}</span>
                   </li>
                 )}
               </For>

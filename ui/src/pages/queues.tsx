@@ -9,7 +9,7 @@ import { A } from "@solidjs/router";
 import { createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { api, type DAGRunSummary, seg, subscribe } from "../api.ts";
 import { act, Empty, ErrorBox, PageHeader, Spinner, StatusBadge } from "../components/common.tsx";
-import { durationBetween, formatTime, relativeTime } from "../format.ts";
+import { formatTime, relativeTime, runDuration } from "../format.ts";
 
 type QueueList = Awaited<ReturnType<typeof api.listQueues>>;
 type Queue = QueueList["queues"][number];
@@ -103,7 +103,7 @@ function QueueCard(props: { queue: Queue; now: number; onChanged: () => void }):
                       <StatusBadge code={run.status} />
                     </td>
                     <td class="hide-narrow nowrap">{formatTime(run.startedAt)}</td>
-                    <td class="hide-narrow nowrap">{durationBetween(run.startedAt, run.finishedAt, props.now)}</td>
+                    <td class="hide-narrow nowrap">{runDuration(run, props.now)}</td>
                   </tr>
                 )}
               </For>

@@ -7,12 +7,11 @@
  */
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, For, type JSX, on, onCleanup, Show } from "solid-js";
-import { isFinal, type RunStatus } from "../../../src/core/status.ts";
 import { api, type DAGRunSummary, seg, subscribe } from "../api.ts";
 import { Empty, ErrorBox, PageHeader, Spinner, StatusBadge } from "../components/common.tsx";
 import { useNow } from "../components/run-clock.ts";
 import { runPath } from "../components/run-ref.ts";
-import { durationBetween, formatTime, relativeTime } from "../format.ts";
+import { formatTime, relativeTime, runDuration } from "../format.ts";
 import { runStatusCodes, statusLabel } from "../status.ts";
 
 const perPage = 50;
@@ -197,7 +196,7 @@ export default function RunList(): JSX.Element {
                               <span class="muted">{relativeTime(r.startedAt, now())}</span>
                             </Show>
                           </td>
-                          <td class="nowrap">{durationBetween(r.startedAt, isFinal(r.status as RunStatus) ? r.finishedAt : undefined, now())}</td>
+                          <td class="nowrap">{runDuration(r, now())}</td>
                           <td class="hide-narrow">
                             <div class="mono run-list-params" title={r.params ?? ""}>
                               {r.params ?? ""}
