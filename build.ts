@@ -42,7 +42,9 @@ async function compile(outfile: string, target?: Bun.Build.CompileTarget): Promi
   const result = await Bun.build({
     entrypoints: ["./src/main.ts"],
     // dist/ui (the web UI, built first) is embedded as `<binary dir>/ui` (server/ui-assets.ts).
-    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, assets: [uiDir], ...(target ? { target } : {}) },
+    // Most commands are short-lived and run their code once: compiling it costs more than
+    // interpreting it (chain100 -10% wall, -25% CPU). Services reset it (Command.longRunning).
+    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, assets: [uiDir], jitPolicy: 100, ...(target ? { target } : {}) },
     format: "esm",
     bytecode: true,
     // Lazily imported commands (server, scheduler, executors) become their own chunks, so a

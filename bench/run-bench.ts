@@ -1,6 +1,6 @@
 /**
  * @module bench/run-bench
- * `bun bench/run-bench.ts [--runs N] [--warmup N] [--only chain100,hello] [--timeout SEC] [--no-verify] [--keep]`
+ * `bun bench/run-bench.ts [--runs N] [--warmup N] [--only chain100,hello] [--timeout SEC] [--no-verify] [--keep] [--cold]`
  * (npm run bench:run): wall time and peak RSS of `dagu start -q` on generated DAGs, for our
  * `dist/dagu`, the reference Go Dagu 1.30.2 and `make -j8` on a Makefile with the same
  * dependency shape, printed side by side with ratios and checked against the run-engine targets.
@@ -164,6 +164,8 @@ interface Tool {
   /** Why the tool cannot run at all (binary missing), or undefined. */
   readonly missing?: string;
   readonly needsHome: boolean;
+  /** Extra environment for this tool's runs. */
+  readonly env?: Readonly<Record<string, string>>;
   readonly argv: (files: WorkloadFiles) => string[];
 }
 
@@ -195,7 +197,7 @@ interface RunOptions {
 async function runOnce(tool: Tool, files: WorkloadFiles, cwd: string, opts: RunOptions): Promise<TimedRun> {
   const home = tool.needsHome ? mkdtempSync(join(opts.scratch, `home-${tool.id}-`)) : undefined;
   try {
-    const env: Record<string, string | undefined> = { ...process.env };
+    const env: Record<string, string | undefined> = { ...process.env, ...tool.env };
     if (home !== undefined) env.DAGU_HOME = home;
     const rss = opts.gnuTime ? { gnuTime: opts.gnuTime, file: join(opts.scratch, "rss.txt") } : undefined;
     // Flush what the previous run wrote (the reference writes many files), so its writeback
@@ -356,6 +358,9 @@ async function main(): Promise<number> {
   const timeoutMs = positiveIntFlag("--timeout", 300) * 1000;
   const doVerify = !process.argv.includes("--no-verify");
   const keep = process.argv.includes("--keep");
+  // Our parse cache lives outside DAGU_HOME, so from the warm-up on every run reads the DAG
+  // parsed; --cold turns it off and times the YAML parse too (the reference always parses).
+  const cold = process.argv.includes("--cold");
   const only = flagValue("--only")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const unknown = only?.filter((id) => !ALL_WORKLOADS.some((w) => w.id === id)) ?? [];
   if (unknown.length > 0) {
@@ -372,6 +377,7 @@ async function main(): Promise<number> {
       id: "ours",
       label: "dagu (this)",
       needsHome: true,
+      ...(cold ? { env: { DAGU_CACHE: "off" } } : {}),
       argv: (f) => [oursPath, "start", "-q", f.yaml],
     },
     {
@@ -400,7 +406,10 @@ async function main(): Promise<number> {
     `dagu start benchmark: ${runs} timed runs per workload per tool (+${warmup} warm-up), interleaved; ` +
       `${cpus().length} CPUs, load ${l1?.toFixed(2)} / ${l5?.toFixed(2)}`,
   );
-  for (const t of tools) console.log(`  ${t.id.padEnd(5)} ${t.missing ?? t.argv({ yaml: "FILE.yaml", makefile: "Makefile" }).join(" ")}`);
+  for (const t of tools) {
+    const env = Object.entries(t.env ?? {}).map(([k, v]) => `${k}=${v} `).join("");
+    console.log(`  ${t.id.padEnd(5)} ${t.missing ?? env + t.argv({ yaml: "FILE.yaml", makefile: "Makefile" }).join(" ")}`);
+  }
   console.log(
     gnuTime
       ? `  each under \`${gnuTime} -f %M\` for peak RSS (adds ~${wrapperMs.toFixed(1)} ms wall time to every tool alike)`

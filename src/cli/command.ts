@@ -46,6 +46,11 @@ export interface Command<F extends FlagDefs = FlagDefs> {
   readonly flags: F;
   /** Child commands (cobra-style groups such as `migrate history`); listed in help and dispatched by run-cli. */
   readonly subcommands?: Readonly<Record<string, SubcommandEntry>>;
+  /**
+   * A service (server, scheduler) rather than a one-shot command: it gets JavaScriptCore's
+   * normal JIT policy back before it starts (the executable starts reluctant to compile).
+   */
+  readonly longRunning?: boolean;
   run(inv: Invocation<F>): Promise<number>;
 }
 

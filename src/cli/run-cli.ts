@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stdout.write(formatHelp(cmd));
       return 0;
     }
+    if (cmd.longRunning) Bun.unsafe.setJITPolicy(1);
     return await cmd.run(inv);
   } catch (e) {
     if (!(e instanceof DaguError)) throw e;

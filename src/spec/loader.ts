@@ -48,7 +48,9 @@ function parseKey(file: string, text: string, opts: LoadOptions): string {
       // No base config: nothing to merge.
     }
   }
-  return cacheKey([file, text, opts.baseConfig ?? "", baseText, opts.name ?? ""]);
+  // A missing base config is keyed as none, wherever it would have been: a fresh DAGU_HOME
+  // (a CI job, a test) still hits the entries of the same DAG file.
+  return cacheKey([file, text, baseText === "" ? "" : (opts.baseConfig ?? ""), baseText, opts.name ?? ""]);
 }
 
 /** The DAG from the parse cache, without parsing; undefined when not cached (or unreadable). */

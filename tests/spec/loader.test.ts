@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SpecError } from "../../src/core/errors.ts";
@@ -104,6 +104,35 @@ test("a cache entry of another parse of the same path is a miss, not a wrong DAG
     expect((await loadDag(file, { name: "first" })).name).toBe("first");
     expect((await loadDag(file, { name: "second" })).name).toBe("second");
     expect((await loadDag(file, { name: "second" })).name).toBe("second");
+  } finally {
+    delete process.env.DAGU_CACHE;
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
+});
+
+test("a missing base config is no part of the key: a fresh DAGU_HOME hits; an existing one is", async () => {
+  const cache = join(dir, "cache3");
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  process.env.DAGU_CACHE = "on";
+  try {
+    const file = join(dir, "homes.yaml");
+    writeFileSync(file, "steps: [echo one]\n");
+    const entry = (): number => {
+      const [name] = readdirSync(join(cache, "dagu", "dags"));
+      return statSync(join(cache, "dagu", "dags", name as string)).ino;
+    };
+    await loadDag(file, { baseConfig: join(dir, "home-a", "base.yaml") });
+    const first = entry();
+    // A hit reads the entry; a miss would replace it (a rename: a new inode).
+    await loadDag(file, { baseConfig: join(dir, "home-b", "base.yaml") });
+    expect(entry()).toBe(first);
+    mkdirSync(join(dir, "home-c"), { recursive: true });
+    writeFileSync(join(dir, "home-c", "base.yaml"), "env:\n  - FROM_BASE: yes\n");
+    const withBase = await loadDag(file, { baseConfig: join(dir, "home-c", "base.yaml") });
+    expect(entry()).not.toBe(first);
+    expect(withBase.env).toContainEqual(expect.stringContaining("FROM_BASE"));
   } finally {
     delete process.env.DAGU_CACHE;
     if (saved === undefined) delete process.env.XDG_CACHE_HOME;

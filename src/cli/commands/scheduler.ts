@@ -73,6 +73,7 @@ export default defineCommand({
   usage: "dagu scheduler [flags]",
   description,
   flags: { ...globalFlags, ...dagsFlag },
+  longRunning: true,
   async run({ flags }) {
     const base = resolvePaths(flags["dagu-home"]);
     const paths = flags.dags ? { ...base, dagsDir: flags.dags } : base;

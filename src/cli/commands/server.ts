@@ -44,6 +44,7 @@ export default defineCommand({
   usage: "dagu server [flags]",
   description,
   flags: flagDefs,
+  longRunning: true,
   async run({ flags }) {
     const config = await serverConfigFromFlags(flags);
     const { startServer, untilSignal } = await import("../../server/serve.ts");

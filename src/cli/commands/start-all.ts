@@ -52,6 +52,7 @@ export default defineCommand({
   usage: "dagu start-all [flags]",
   description,
   flags: { ...globalFlags, ...serverFlags, ...coordinatorFlags, ...peerFlags },
+  longRunning: true,
   async run({ flags }) {
     const config = await serverConfigFromFlags(flags);
     const { startServer, untilSignal } = await import("../../server/serve.ts");
