@@ -7,7 +7,7 @@
  */
 import type { Condition } from "../core/dag.ts";
 import { substituteCommands } from "../values/command-substitution.ts";
-import { expandVariables, type VarLookup } from "../values/expand.ts";
+import { expandVariables, type StepRefLookup, type VarLookup } from "../values/expand.ts";
 
 export type ConditionResult = { readonly met: true } | { readonly met: false; readonly reason: string };
 
@@ -31,19 +31,21 @@ export interface ConditionContext {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly lookup: VarLookup;
+  /** `${id.exitCode}` and friends of earlier steps (step and repeat conditions). */
+  readonly stepRef?: StepRefLookup;
 }
 
 async function evalOne(c: Condition, ctx: ConditionContext): Promise<ConditionResult> {
   if (c.expected !== "") {
     let value: string;
     try {
-      value = substituteCommands(expandVariables(c.condition, ctx.lookup), ctx.env);
+      value = substituteCommands(expandVariables(c.condition, ctx.lookup, ctx.stepRef), ctx.env);
     } catch (e) {
       return { met: false, reason: `failed to evaluate the value: ${(e as Error).message}` };
     }
     return matchesPattern(value, c.expected, true) ? { met: true } : { met: false, reason: `expected "${c.expected}", got "${value}"` };
   }
-  const command = expandVariables(c.condition, ctx.lookup);
+  const command = expandVariables(c.condition, ctx.lookup, ctx.stepRef);
   const [sh = "sh", ...args] = ctx.shell;
   const p = Bun.spawn([sh, ...args, "-c", command], { cwd: ctx.cwd, env: ctx.env as Record<string, string>, stdin: "ignore", stdout: "ignore", stderr: "ignore" });
   const code = await p.exited;

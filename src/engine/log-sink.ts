@@ -29,11 +29,17 @@ export class LogSink implements OutputSink {
       if (this.teeFd < 0) this.teeFd = openSync(this.teePath, "a");
       writeSync(this.teeFd, chunk);
     }
-    if (this.capturedBytes < this.captureLimit) {
-      const part = chunk.subarray(0, this.captureLimit - this.capturedBytes);
+    if (this.captureLimit > 0 && this.capturedBytes <= this.captureLimit) {
+      // One byte past the limit is kept, to tell "exactly the limit" from "over it".
+      const part = chunk.subarray(0, this.captureLimit + 1 - this.capturedBytes);
       this.captured.push(part.slice());
       this.capturedBytes += part.length;
     }
+  }
+
+  /** Whether the attempt's stdout is longer than `output:` may capture (Dagu fails the step). */
+  captureOverflowed(): boolean {
+    return this.captureLimit > 0 && this.capturedBytes > this.captureLimit;
   }
 
   /** A new attempt (retry, repeat): the log keeps growing, the capture starts over. */

@@ -6,7 +6,6 @@
  * change is recorded through the RunStore (coalesced), the final snapshot durably.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
 import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
@@ -23,6 +22,7 @@ import { substituteCommands } from "../values/command-substitution.ts";
 import { resolveDagValues, type ResolvedValues } from "../values/dag-values.ts";
 import { parseDotenv } from "../values/dotenv.ts";
 import { chainLookup, expandAll, expandVariables, type StepRefLookup, type VarLookup } from "../values/expand.ts";
+import { expandTilde } from "../values/tilde.ts";
 import { backoffMs } from "./backoff.ts";
 import { evalCondition, evalConditions, matchesPattern } from "./conditions.ts";
 import { LogSink } from "./log-sink.ts";
@@ -94,7 +94,7 @@ function camelKey(name: string): string {
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
   const withVars = p.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a?: string, b?: string) => env[(a ?? b) as string] ?? "");
-  return withVars.startsWith("~") ? homedir() + withVars.slice(1) : withVars;
+  return expandTilde(withVars, env);
 }
 
 /** The DAG's working directory: `workingDir` (relative to the DAG file), else the file's folder. */
@@ -441,7 +441,7 @@ class Run {
       const eq = entry.indexOf("=");
       try {
         const refs = expandVariables(entry.slice(eq + 1), known, this.stepRefs);
-        stepEnv.push([entry.slice(0, eq), substituteCommands(expandAll(refs, known), env)]);
+        stepEnv.push([entry.slice(0, eq), expandTilde(substituteCommands(expandAll(refs, known), env), this.opts.processEnv)]);
       } catch {
         // An entry whose backticks fail is left out, as Dagu does.
       }
@@ -472,7 +472,7 @@ class Run {
       const cmdLookup = chainLookup(vars, { DAG_RUN_STEP_NAME: n.name, PWD: workingDir });
       const { shell, fromStep } = this.shellFor(step);
       if (step.preconditions.length > 0) {
-        const r = await evalConditions(step.preconditions, { shell, env, cwd: existsSync(workingDir) ? workingDir : this.workingDir, lookup: envLookup });
+        const r = await evalConditions(step.preconditions, { shell, env, cwd: existsSync(workingDir) ? workingDir : this.workingDir, lookup: envLookup, stepRef: this.stepRefs });
         if (!r.met) {
           n.status = NodeStatus.Skipped;
           return;
@@ -566,7 +566,7 @@ class Run {
         }
       }
       const started = Date.now();
-      const result = await exec.run({
+      let result = await exec.run({
         step: resolved,
         env: io.env,
         workingDir: io.workingDir,
@@ -583,12 +583,12 @@ class Run {
       });
       if (timer) clearTimeout(timer);
       unlink();
+      if (result.ok && step.output && io.out.captureOverflowed()) {
+        result = { ok: false, exitCode: 0, error: `failed to capture output: output exceeded maximum size limit of ${this.dag.maxOutputSize} bytes` };
+      }
       n.exitCode = result.ok ? 0 : result.exitCode;
       if (result.children) n.children = result.children;
-      if (step.output) {
-        const value = io.out.capturedText();
-        n.outputs.set(step.output.name, value);
-      }
+      if (step.output && !io.out.captureOverflowed()) n.outputs.set(step.output.name, io.out.capturedText());
       if (!result.ok) {
         const error = `failed to execute step "${n.name}": ${result.error}`;
         if (stepTimedOut) {
@@ -652,7 +652,7 @@ class Run {
     let met: boolean;
     if (rp.condition) {
       const lookup = chainLookup(n.outputs, io.envLookup);
-      met = (await evalCondition(rp.condition, { shell: io.shell, env: io.env, cwd: io.workingDir, lookup })).met;
+      met = (await evalCondition(rp.condition, { shell: io.shell, env: io.env, cwd: io.workingDir, lookup, stepRef: this.stepRefs })).met;
     } else if (rp.exitCode.length > 0) met = rp.exitCode.includes(n.exitCode);
     else met = ok;
     return rp.mode === "while" ? met : !met;
@@ -735,11 +735,11 @@ function loadDotenv(run: Run): Record<string, string> {
     const path = candidates.find((c) => existsSync(c));
     if (!path) continue;
     try {
-      // A value may use variables defined earlier in the dotenv files, or the environment.
-      const lookup = chainLookup(out, run.opts.processEnv as Record<string, string | undefined>);
-      for (const [k, v] of parseDotenv(readFileSync(path, "utf8"))) out[k] = expandAll(v, lookup);
-    } catch {
-      // An unreadable dotenv file is skipped, as a missing one is.
+      // Values see only earlier keys of the same file (Dagu's dotenv reader).
+      for (const [k, v] of parseDotenv(readFileSync(path, "utf8"))) out[k] = v;
+    } catch (e) {
+      // A malformed or unreadable dotenv file is skipped whole, with a warning, as Dagu does.
+      run.log.write("WARN", "Failed to load .env file", { file: path, err: (e as Error).message });
     }
   }
   return out;

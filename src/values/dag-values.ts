@@ -8,6 +8,7 @@ import type { Dag, ParamPair } from "../core/dag.ts";
 import { overrideParams, parseParamString, type RawParam } from "../core/param-syntax.ts";
 import { substituteCommands } from "./command-substitution.ts";
 import { chainLookup, expandAll, expandVariables } from "./expand.ts";
+import { expandTilde } from "./tilde.ts";
 
 export interface ResolvedValues {
   readonly params: readonly ParamPair[];
@@ -19,7 +20,7 @@ export interface ResolvedValues {
 
 function evaluate(value: string, vars: ReadonlyMap<string, string>, processEnv: NodeJS.ProcessEnv): string {
   const expanded = expandVariables(value, chainLookup(vars, processEnv as Record<string, string | undefined>));
-  return substituteCommands(expanded, Object.fromEntries(vars));
+  return expandTilde(substituteCommands(expanded, Object.fromEntries(vars)), processEnv);
 }
 
 function evaluatePairs(pairs: readonly ParamPair[], processEnv: NodeJS.ProcessEnv): ParamPair[] {
@@ -51,7 +52,7 @@ export function resolveDagValues(dag: Dag, overrides: readonly string[], process
     const eq = entry.indexOf("=");
     const key = entry.slice(0, eq);
     const expanded = expandAll(entry.slice(eq + 1), chainLookup(envVars, processEnv as Record<string, string | undefined>));
-    const value = substituteCommands(expanded, Object.fromEntries(envVars));
+    const value = expandTilde(substituteCommands(expanded, Object.fromEntries(envVars)), processEnv);
     envVars.set(key, value);
     env.push([key, value]);
   }
