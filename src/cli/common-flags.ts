@@ -4,6 +4,7 @@
  * coordinator and peer TLS settings). One definition each keeps help text and parsing
  * identical across commands, as cobra's shared flag helpers do in Dagu.
  */
+import { UsageError } from "../core/errors.ts";
 import type { FlagDefs } from "./command.ts";
 
 export const nameFlag = {
@@ -19,9 +20,25 @@ export const paramsFlag = {
   },
 } as const satisfies FlagDefs;
 
+/** Params of a run from the CLI: what follows `--` wins over `--params` entirely, as in Dagu. */
+export function paramOverrides(params: string | undefined, rest: readonly string[]): string[] {
+  if (rest.length > 0) return [...rest];
+  return params ? [params] : [];
+}
+
 export const newRunIdFlag = {
   "run-id": { type: "string", short: "r", description: "Unique dag-run ID for starting a new dag-run" },
 } as const satisfies FlagDefs;
+
+const runIdPattern = /^[A-Za-z0-9_-]+$/;
+/** Dagu refuses ids longer than this (its message says "less than 64"; 64 itself passes). */
+const maxRunIdLength = 64;
+
+/** Dagu's checks of a run id given with --run-id, with its messages. */
+export function checkRunId(runId: string): void {
+  if (!runIdPattern.test(runId)) throw new UsageError("dag-run ID must only contain alphanumeric characters, dashes, and underscores");
+  if (runId.length > maxRunIdLength) throw new UsageError("dag-run ID length must be less than 64 characters");
+}
 
 export const defaultWorkingDirFlag = {
   "default-working-dir": { type: "string", description: "Default working directory for DAGs without explicit workingDir" },

@@ -428,14 +428,11 @@ class Run {
   private buildEnv(n: NodeState, vars: Map<string, string>, lookup: VarLookup, workingDir: string, extra: Record<string, string>): Record<string, string> {
     const env: Record<string, string> = { ...this.baseEnv };
     for (const [k, v] of vars) if (!/^\d+$/.test(k)) env[k] = v;
-    env.DAG_RUN_STEP_NAME = n.name;
-    env.DAG_RUN_STEP_STDOUT_FILE = n.stdoutPath;
-    env.DAG_RUN_STEP_STDERR_FILE = n.stderrPath;
-    env.PWD = workingDir;
-    Object.assign(env, extra);
-    // Each step env entry is evaluated on its own: entries do not see each other (Dagu).
-    // Unknown names become empty, as Go's os.ExpandEnv leaves them.
-    const known = chainLookup(lookup, this.opts.processEnv as Record<string, string | undefined>);
+    const specials = { DAG_RUN_STEP_NAME: n.name, DAG_RUN_STEP_STDOUT_FILE: n.stdoutPath, DAG_RUN_STEP_STDERR_FILE: n.stderrPath };
+    Object.assign(env, specials, { PWD: workingDir }, extra);
+    // Each step env entry is evaluated on its own: entries do not see each other (Dagu), but
+    // they do see the step's own special variables. Unknown names become empty (os.ExpandEnv).
+    const known = chainLookup(lookup, specials, this.opts.processEnv as Record<string, string | undefined>);
     const stepEnv: [string, string][] = [];
     for (const entry of n.step.env) {
       const eq = entry.indexOf("=");
@@ -750,9 +747,11 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const run = new Run(opts);
   const { dag, store, paths } = opts;
   run.startedAt = new Date();
+  // A DAG's own `logDir:` (relative to where the run was started, as in Dagu) replaces the logs folder.
+  const logDir = dag.logDir ? { logDir: resolve(expandHome(dag.logDir, opts.processEnv)) } : {};
   run.attempt = opts.resume
-    ? store.createAttempt(opts.resume.run, run.startedAt)
-    : store.createRun(dag.name, opts.runId, run.startedAt, { checkUnique: opts.generatedRunId !== true, ...(opts.root ? { root: opts.root } : {}) });
+    ? store.createAttempt(opts.resume.run, run.startedAt, logDir)
+    : store.createRun(dag.name, opts.runId, run.startedAt, { checkUnique: opts.generatedRunId !== true, ...(opts.root ? { root: opts.root } : {}), ...logDir });
   if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });

@@ -52,10 +52,10 @@ export class FileRunStore implements RunStore {
       dir = runDir(this.dagRunsDir, dagName, at, runId);
     }
     mkdirSync(dir, { recursive: true });
-    return this.createAttempt({ dagName, runId, runDir: dir, createdAt: at }, at);
+    return this.createAttempt({ dagName, runId, runDir: dir, createdAt: at }, at, opts.logDir ? { logDir: opts.logDir } : {});
   }
 
-  createAttempt(run: StoredRun, at: Date): AttemptWriter {
+  createAttempt(run: StoredRun, at: Date, opts: { readonly logDir?: string } = {}): AttemptWriter {
     const attemptId = randomHex(3);
     const attemptDir = join(run.runDir, attemptDirName(at, attemptId));
     try {
@@ -63,7 +63,7 @@ export class FileRunStore implements RunStore {
     } catch (e) {
       throw new DaguError(`cannot create ${attemptDir}: ${(e as Error).message}`);
     }
-    const logBase = runLogDir(this.logDir, run.dagName, run.createdAt, run.runId);
+    const logBase = runLogDir(opts.logDir ?? this.logDir, run.dagName, run.createdAt, run.runId);
     const stepLogDir = attemptLogDir(logBase, at, attemptId);
     mkdirSync(stepLogDir, { recursive: true });
     const status = new StatusFileWriter(join(attemptDir, "status.jsonl"));

@@ -38,6 +38,8 @@ export interface CreateRunOptions {
   readonly checkUnique?: boolean;
   /** A sub-DAG run: stored under this root run (`…/children/child_<id>`), as Dagu does. */
   readonly root?: DagRunRef;
+  /** The DAG's own `logDir:` (absolute), instead of the configured logs folder. */
+  readonly logDir?: string;
 }
 
 export interface ListRunsOptions {
@@ -53,7 +55,7 @@ export interface RunStore {
   /** A sub-DAG run stored under its root run, or undefined. */
   findChildRun(root: DagRunRef, dagName: string, runId: string): StoredRun | undefined;
   /** A new attempt of an existing run (retry). */
-  createAttempt(run: StoredRun, at: Date): AttemptWriter;
+  createAttempt(run: StoredRun, at: Date, opts?: { readonly logDir?: string }): AttemptWriter;
   findRun(dagName: string, runId: string): StoredRun | undefined;
   /** Newest first, reading folder names only (no record is parsed). */
   listRuns(dagName: string, opts?: ListRunsOptions): StoredRun[];

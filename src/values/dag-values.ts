@@ -7,7 +7,7 @@
 import type { Dag, ParamPair } from "../core/dag.ts";
 import { overrideParams, parseParamString, type RawParam } from "../core/param-syntax.ts";
 import { substituteCommands } from "./command-substitution.ts";
-import { chainLookup, expandAll, expandVariables } from "./expand.ts";
+import { chainLookup, expandAll } from "./expand.ts";
 import { expandTilde } from "./tilde.ts";
 
 export interface ResolvedValues {
@@ -19,7 +19,9 @@ export interface ResolvedValues {
 }
 
 function evaluate(value: string, vars: ReadonlyMap<string, string>, processEnv: NodeJS.ProcessEnv): string {
-  const expanded = expandVariables(value, chainLookup(vars, processEnv as Record<string, string | undefined>));
+  // Unknown names become empty (os.ExpandEnv), so `${DAG_NAME}` in a param is "": params are
+  // resolved before the run's special variables exist.
+  const expanded = expandAll(value, chainLookup(vars, processEnv as Record<string, string | undefined>));
   return expandTilde(substituteCommands(expanded, Object.fromEntries(vars)), processEnv);
 }
 

@@ -13,6 +13,7 @@ import { loadDag } from "../../spec/loader.ts";
 import { resolveDagValues } from "../../values/dag-values.ts";
 import { chainLookup, expandVariables, type VarLookup } from "../../values/expand.ts";
 import { defineCommand, globalFlags } from "../command.ts";
+import { paramOverrides } from "../common-flags.ts";
 
 function describeStep(step: Step, lookup: VarLookup): string[] {
   const x = (s: string): string => expandVariables(s, lookup);
@@ -102,7 +103,7 @@ Example:
     if (file === undefined || args.length > 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
     const paths = resolvePaths(flags["dagu-home"]);
     const dag = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
-    const overrides = [...(flags.params ? [flags.params] : []), ...rest];
+    const overrides = paramOverrides(flags.params, rest);
     const values = resolveDagValues(dag, overrides);
     process.stdout.write(formatPlan(dag, values, process.env));
     return 0;

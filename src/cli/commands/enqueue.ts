@@ -14,7 +14,7 @@ import { loadDag } from "../../spec/loader.ts";
 import { FileQueueStore } from "../../store/file-queue-store.ts";
 import { resolveDagValues } from "../../values/dag-values.ts";
 import { defineCommand, globalFlags } from "../command.ts";
-import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramsFlag } from "../common-flags.ts";
+import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramOverrides, paramsFlag } from "../common-flags.ts";
 import { cliRunContext } from "../run-context.ts";
 
 // Dagu's long help, verbatim (trailing spaces dropped).
@@ -55,7 +55,7 @@ export default defineCommand({
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
     if (flags.queue) dag = { ...dag, queue: flags.queue };
     if (!readQueueSettings(flags.config ?? paths.configFile).enabled) throw new DaguError("queues are disabled in configuration");
-    const overrides = [...(flags.params ? [flags.params] : []), ...rest];
+    const overrides = paramOverrides(flags.params, rest);
     let paramsList: string[];
     try {
       paramsList = resolveDagValues(dag, overrides, process.env).params.map((p) => `${p.name}=${p.value}`);

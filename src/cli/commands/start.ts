@@ -6,11 +6,11 @@
  * signal, handlers run, the run is recorded aborted.
  */
 import { DaguError, UsageError } from "../../core/errors.ts";
-import { loadDag } from "../../spec/loader.ts";
+import { loadDagArg } from "../load-dag-arg.ts";
 import type { DagRunRef } from "../../core/run-record.ts";
 import { RunExistsError } from "../../store/run-store.ts";
 import { defineCommand, globalFlags } from "../command.ts";
-import { defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramsFlag, workerIdFlag } from "../common-flags.ts";
+import { checkRunId, defaultWorkingDirFlag, nameFlag, newRunIdFlag, paramOverrides, paramsFlag, workerIdFlag } from "../common-flags.ts";
 import { type CliRunContext, cliRunContext, runInForeground } from "../run-context.ts";
 import type { Dag } from "../../core/dag.ts";
 import type { RunRecord } from "../../core/run-record.ts";
@@ -34,8 +34,6 @@ Examples:
   dagu start --name my_custom_name my_dag.yaml -- P1=foo P2=bar
 
 This command parses the DAG definition, resolves parameters, and initiates the DAG-run execution.`;
-
-const runIdPattern = /^[A-Za-z0-9_-]{1,63}$/;
 
 /** `name:id`, as Dagu passes --root and --parent to sub-DAG runs. */
 function parseRunRef(value: string | undefined, flag: string): DagRunRef | undefined {
@@ -85,15 +83,17 @@ export default defineCommand({
   },
   async run({ flags, args, rest }) {
     const [file] = args;
-    if (file === undefined) throw new UsageError("requires at least 1 arg(s), only received 0");
-    const runId = flags["run-id"] ?? Bun.randomUUIDv7();
-    if (!runIdPattern.test(runId)) throw new UsageError(`invalid run ID "${runId}": use letters, digits, '-' and '_' (at most 63)`);
+    if (file === undefined) throw new UsageError("DAG file path is required");
+    // An empty --run-id is no id at all: Dagu generates one.
+    const givenRunId = flags["run-id"] || undefined;
+    const runId = givenRunId ?? Bun.randomUUIDv7();
+    if (givenRunId !== undefined) checkRunId(givenRunId);
     const ctx = cliRunContext(flags["dagu-home"]);
     const { paths } = ctx;
     const root = parseRunRef(flags.root, "--root");
     const parent = parseRunRef(flags.parent, "--parent");
     if ((root === undefined) !== (parent === undefined)) throw new UsageError("--root and --parent go together");
-    const loaded = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
+    const loaded = await loadDagArg(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
     let dag = loaded;
     if (flags.local !== undefined) {
       const local = loaded.localDags[flags.local];
@@ -106,7 +106,7 @@ export default defineCommand({
     try {
       // A queued run (the queue processor starts one as `dagu start --run-id=<its id>`): it
       // runs now, with the DAG and params recorded when it was enqueued.
-      const queued = !root && flags["run-id"] !== undefined ? takeQueuedRun(ctx, dag.name, runId) : undefined;
+      const queued = !root && givenRunId !== undefined ? takeQueuedRun(ctx, dag.name, runId) : undefined;
       if (queued?.kind === "queued") {
         return await runInForeground(ctx, {
           dag: queued.dag ?? dag,
@@ -123,14 +123,14 @@ export default defineCommand({
         dag,
         runId,
         // An id looked up just now and not found needs no second scan.
-        generatedRunId: flags["run-id"] === undefined || queued?.kind === "new",
-        paramOverrides: [...(flags.params ? [flags.params] : []), ...rest],
+        generatedRunId: givenRunId === undefined || queued?.kind === "new",
+        paramOverrides: paramOverrides(flags.params, rest),
         quiet: flags.quiet,
         ...(root && parent ? { root, parent } : {}),
         ...(existing && previous ? { resume: { run: existing, previous } } : {}),
       });
     } catch (e) {
-      if (e instanceof RunExistsError) throw new DaguError(e.message);
+      if (e instanceof RunExistsError) throw new DaguError(`dag-run ID ${runId} already exists for DAG ${dag.name}`);
       throw e;
     }
   },
