@@ -3,7 +3,7 @@
  * Dispatch argv to a command. User errors (`DaguError`) print their message and exit with
  * their code; anything else is a bug and keeps its stack trace.
  */
-import { DaguError, UsageError } from "../core/errors.ts";
+import { DaguError } from "../core/errors.ts";
 import { formatHelp, parseArgs } from "./command.ts";
 import { commands } from "./registry.ts";
 
@@ -64,8 +64,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return await cmd.run(inv);
   } catch (e) {
     if (!(e instanceof DaguError)) throw e;
+    // Only the message, as Dagu (cobra with usage silenced) prints for any command's error.
     process.stderr.write(`Error: ${e.message}\n`);
-    if (e instanceof UsageError) process.stderr.write(`Run 'dagu ${cmd.name} --help' for usage.\n`);
     return e.exitCode;
   }
 }

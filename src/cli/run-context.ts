@@ -6,10 +6,11 @@
 import { type DaguPaths, resolvePaths } from "../config/paths.ts";
 import type { Dag } from "../core/dag.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
-import { NodeStatus, nodeStatusName, RunStatus, titleCase } from "../core/status.ts";
+import { NodeStatus, nodeStatusName, RunStatus, runStatusName, titleCase } from "../core/status.ts";
 import { type ResumeFrom, runDag } from "../engine/run-dag.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
-import type { RunStore } from "../store/run-store.ts";
+import { RunExistsError, type RunStore } from "../store/run-store.ts";
+import { DaguError } from "../core/errors.ts";
 import { renderRunTree } from "./run-tree.ts";
 
 export interface CliRunContext {
@@ -36,6 +37,11 @@ export interface ForegroundRun {
   readonly generatedRunId?: boolean;
   readonly root?: DagRunRef;
   readonly parent?: DagRunRef;
+  /**
+   * How the command words a run that ended badly: given Dagu's "failed to execute the dag-run
+   * … : <why>" and the bare why (retry adds a prefix, restart words it its own way, as Dagu's do).
+   */
+  readonly wrapError?: (message: string, why: string) => string;
 }
 
 /**
@@ -75,11 +81,24 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
       ...(run.root && run.parent ? { root: run.root, parent: run.parent } : {}),
       ...(!run.quiet && process.stdout.isTTY ? { onSnapshot: progressPrinter() } : {}),
     });
+  } catch (e) {
+    // Dagu's wording, for every command that starts a run with a given id (start, exec).
+    if (e instanceof RunExistsError && !run.root) throw new DaguError(`dag-run ID ${run.runId} already exists for DAG ${run.dag.name}`);
+    throw e;
   } finally {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }
   if (!run.quiet && process.stdout.isTTY) process.stdout.write("\n");
-  if (!run.quiet) process.stdout.write(renderRunTree(record, { color: process.stdout.isTTY === true }));
-  return exitCodeFor(record.status);
+  // Dagu's PrintSummary writes the tree and then one more newline.
+  if (!run.quiet) process.stdout.write(`${renderRunTree(record, { color: process.stdout.isTTY === true })}\n`);
+  const code = exitCodeFor(record.status);
+  // A bad run is an error of the command, as in Dagu: `Error: …` on stderr, unless -q (Dagu
+  // exits 1 silently then).
+  if (code !== 0 && !run.quiet) {
+    const why = record.error ?? `the dag-run ended ${runStatusName(record.status)}`;
+    const message = `failed to execute the dag-run ${record.name} (dag-run ID: ${record.dagRunId}): ${why}`;
+    throw new DaguError(run.wrapError ? run.wrapError(message, why) : message);
+  }
+  return code;
 }

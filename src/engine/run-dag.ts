@@ -585,7 +585,8 @@ class Run {
       }
       n.exitCode = result.ok ? 0 : result.exitCode;
       if (result.children) n.children = result.children;
-      if (step.output && !io.out.captureOverflowed()) n.outputs.set(step.output.name, io.out.capturedText());
+      // Nothing ran when the executor failed to set up: Dagu captures no output then.
+      if (step.output && !io.out.captureOverflowed() && (result.ok || !result.setupFailed)) n.outputs.set(step.output.name, io.out.capturedText());
       if (!result.ok) {
         const error = `failed to execute step "${n.name}": ${result.error}`;
         if (stepTimedOut) {
@@ -605,7 +606,9 @@ class Run {
         }
         if (!isHandler && (this.dagTimedOut || this.canceled)) {
           n.status = NodeStatus.Aborted;
-          n.error = error;
+          // Stopped (`dagu stop`, a signal): Dagu's node already reads aborted and keeps its
+          // executor's bare error ("signal: terminated"); a DAG timeout keeps the prefix.
+          n.error = this.dagTimedOut ? error : result.error;
           if (this.dagTimedOut) this.lastError = "context deadline exceeded";
           return;
         }

@@ -91,10 +91,10 @@ describe.skipIf(!liveRef)("dagu status over the reference's runs", () => {
   test("no run, or an unknown run id: exit 1 with a clear message", () => {
     const none = dagu("status", "never-ran");
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("no DAG-run found for DAG never-ran");
+    expect(none.stderr).toBe("Error: failed to extract attempt ID: failed to find the latest run data for DAG never-ran: no status data\n");
     const bad = dagu("status", "-r", "nope", "success");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("no DAG-run with ID nope for DAG success");
+    expect(bad.stderr).toBe("Error: failed to extract attempt ID: failed to find run data for dag-run ID nope: dag-run ID not found: nope\n");
     expect(dagu("status", "success", "--format", "yaml").code).toBe(1);
   });
 });

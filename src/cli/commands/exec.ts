@@ -8,12 +8,23 @@ import { basename, resolve } from "node:path";
 import { DaguError, SpecError, UsageError } from "../../core/errors.ts";
 import { parseDagText } from "../../spec/dag-text.ts";
 import { defineCommand, globalFlags } from "../command.ts";
-import { nameFlag, newRunIdFlag } from "../common-flags.ts";
+import { checkRunId, nameFlag, newRunIdFlag } from "../common-flags.ts";
 import { cliRunContext, runInForeground } from "../run-context.ts";
 
-/** Quote one argv word for `sh -c`. */
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+/**
+ * The step's command line from argv, built as Dagu's BuildCommandEscapedString does, so the
+ * run is recorded (and shown) as Dagu records it: words already in quotes and words without
+ * spaces are kept as they are, `KEY="v w"` too; other words with spaces get double quotes.
+ */
+export function execCommandLine(argv: readonly string[]): string {
+  const [command = "", ...args] = argv;
+  const quoted = args.map((arg) => {
+    if ((arg.startsWith('"') && arg.endsWith('"')) || (arg.startsWith("'") && arg.endsWith("'"))) return arg;
+    if (!arg.includes(" ")) return arg;
+    if (/^[^\s=]+="[^"]+"$/.test(arg)) return arg;
+    return `"${arg.replaceAll('"', '\\"')}"`;
+  });
+  return quoted.length === 0 ? command : `${command} ${quoted.join(" ")}`;
 }
 
 /** `exec-<program>`, file-safe and at most 40 characters, as Dagu names exec runs. */
@@ -49,7 +60,9 @@ export default defineCommand({
   },
   async run({ flags, rest }) {
     const [command] = rest;
-    if (command === undefined) throw new UsageError("a command is required after --");
+    if (command === undefined) throw new UsageError("command is required (try: dagu exec -- <command>)");
+    const givenRunId = flags["run-id"] || undefined;
+    if (givenRunId !== undefined) checkRunId(givenRunId);
     const workingDir = resolve(flags.workdir ?? process.cwd());
     if (!existsSync(workingDir) || !statSync(workingDir).isDirectory()) throw new DaguError(`working directory "${workingDir}" not found`);
     for (const e of flags.env) if (!e.includes("=") || e.startsWith("=")) throw new UsageError(`invalid --env value "${e}": expected KEY=VALUE`);
@@ -64,13 +77,13 @@ export default defineCommand({
       ...(flags.shell ? { shell: flags.shell } : {}),
       ...(flags.env.length > 0 ? { env: flags.env } : {}),
       ...(dotenv.length > 0 ? { dotenv } : {}),
-      steps: [{ name: "main", command: rest.map(shellQuote).join(" ") }],
+      steps: [{ name: "main", command: execCommandLine(rest) }],
     };
     const ctx = cliRunContext(flags["dagu-home"]);
     const base = flags.base ? resolve(flags.base) : ctx.paths.baseConfig;
     if (flags.base && !existsSync(base)) throw new DaguError(`base DAG file "${flags.base}" not found`);
     const parsed = parseDagText(JSON.stringify(doc), "", { baseConfig: base, shownAs: "exec" });
     if (!parsed.dag) throw new SpecError(parsed.issues);
-    return runInForeground(ctx, { dag: parsed.dag, runId: flags["run-id"] ?? Bun.randomUUIDv7(), paramOverrides: [], quiet: flags.quiet });
+    return runInForeground(ctx, { dag: parsed.dag, runId: givenRunId ?? Bun.randomUUIDv7(), paramOverrides: [], quiet: flags.quiet });
   },
 });

@@ -1,12 +1,14 @@
 /**
  * @module cli/commands/restart
- * `dagu restart <dag> [-r id]`: stop the running run (if any), wait restartWaitSec, then start
- * a new run with the same params.
+ * `dagu restart <dag> [-r id]`: as Dagu, only a running run is restarted: stop it, wait
+ * restartWaitSec, then start a new run (new id) of the DAG as recorded for that run, with the
+ * same params. Anything else (no run, a finished run) is an error worded as Dagu's.
  */
 import { DaguError, UsageError } from "../../core/errors.ts";
-import { RunStatus } from "../../core/status.ts";
+import { RunStatus, runStatusName } from "../../core/status.ts";
 import { dagNameFromArg, findRun } from "../../runs/run-lookup.ts";
 import { stopRun } from "../../runs/stop-run.ts";
+import { readStoredDag } from "../../runs/stored-dag.ts";
 import { loadDag } from "../../spec/loader.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { cliRunContext, runInForeground } from "../run-context.ts";
@@ -30,23 +32,37 @@ export default defineCommand({
   description,
   flags: {
     ...globalFlags,
-  "run-id": { type: "string", short: "r", description: "dag-run ID for restarting a dag-run" },
+    "run-id": { type: "string", short: "r", description: "dag-run ID for restarting a dag-run" },
   },
   async run({ flags, args }) {
     if (args.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
     const ctx = cliRunContext(flags["dagu-home"]);
     const { paths, store } = ctx;
     const arg = args[0] as string;
-    const dag = await loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig });
+    // Dagu takes the argument as the DAG's name; a file argument names its DAG here too.
     const name = dagNameFromArg(arg, paths.dagsDir);
-    const probe = { procDir: paths.procDir, ...(flags["run-id"] ? { runId: flags["run-id"] } : {}) };
-    const found = findRun(store, name, probe);
-    if (found.kind === "none") throw new DaguError(found.reason);
-    if (found.record.status === RunStatus.Running && !found.dead) {
-      const stopped = await stopRun(store, name, { ...probe, runId: found.record.dagRunId });
-      if (stopped.kind === "timeout") throw new DaguError(`DAG-run ${found.record.dagRunId} did not stop in time`);
-    }
+    const runId = flags["run-id"] || undefined;
+    const found = findRun(store, name, { procDir: paths.procDir, ...(runId ? { runId } : {}) });
+    if (found.kind === "none")
+      throw new DaguError(
+        runId
+          ? `failed to find the run for dag-run ID ${runId}: dag-run ID not found: ${runId}`
+          : `failed to find the latest execution history for DAG ${arg}: no status data`,
+      );
+    // A run whose owner died reads as failed (runs/run-lookup.ts): not running either.
+    if (found.record.status !== RunStatus.Running || found.dead)
+      throw new DaguError(`DAG ${arg} is not running, current status: ${runStatusName(found.record.status)}`);
+    const attemptDir = store.latestAttemptDir(found.run);
+    const dag = (attemptDir ? readStoredDag(attemptDir) : undefined) ?? (await loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig }));
+    const stopped = await stopRun(store, name, { procDir: paths.procDir, runId: found.record.dagRunId });
+    if (stopped.kind === "timeout") throw new DaguError(`restart process failed for DAG ${dag.name}: failed to stop running DAG: DAG-run ${found.record.dagRunId} did not stop in time`);
     if (dag.restartWaitSec > 0) await new Promise((r) => setTimeout(r, dag.restartWaitSec * 1000));
-    return runInForeground(ctx, { dag, runId: Bun.randomUUIDv7(), paramOverrides: found.record.paramsList ?? [], quiet: flags.quiet });
+    return runInForeground(ctx, {
+      dag,
+      runId: Bun.randomUUIDv7(),
+      paramOverrides: found.record.paramsList ?? [],
+      quiet: flags.quiet,
+      wrapError: (_message, why) => `restart process failed for DAG ${dag.name}: dag-run failed: ${why}`,
+    });
   },
 });

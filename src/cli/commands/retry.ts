@@ -43,9 +43,10 @@ export default defineCommand({
     const arg = args[0] as string;
     const name = dagNameFromArg(arg, paths.dagsDir);
     const found = findRun(store, name, { procDir: paths.procDir, runId });
-    if (found.kind === "none") throw new DaguError(found.reason);
+    if (found.kind === "none") throw new DaguError(`failed to find the record for dag-run ID ${runId}: dag-run ID not found: ${runId}`);
     if (found.record.status === RunStatus.Running && !found.dead) throw new DaguError(`DAG-run ${runId} is still running; stop it first`);
-    const step = flags.step;
+    // An empty --step means none, as in Dagu.
+    const step = flags.step || undefined;
     if (step !== undefined && !found.record.nodes.some((n) => n.step.name === step)) throw new DaguError(`step "${step}" is not part of DAG-run ${runId}`);
     const attemptDir = store.latestAttemptDir(found.run);
     const dag = (attemptDir ? readStoredDag(attemptDir) : undefined) ?? (await loadDag(arg, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig }));
@@ -56,6 +57,7 @@ export default defineCommand({
       paramOverrides: found.record.paramsList ?? [],
       quiet: flags.quiet,
       resume: { run: found.run, previous: found.record, ...(step !== undefined ? { step } : {}) },
+      wrapError: (m) => `failed to execute retry: ${m}`,
     });
   },
 });

@@ -43,8 +43,15 @@ export default defineCommand({
     const paths = resolvePaths(flags["dagu-home"]);
     const name = dagNameFromArg(args[0] as string, paths.dagsDir);
     const store = new FileRunStore(paths.dagRunsDir, paths.logDir);
-    const found = findRun(store, name, { procDir: paths.procDir, ...(flags["run-id"] ? { runId: flags["run-id"] } : {}) });
-    if (found.kind === "none") throw new DaguError(found.reason);
+    const runId = flags["run-id"] || undefined;
+    const found = findRun(store, name, { procDir: paths.procDir, ...(runId ? { runId } : {}) });
+    // Dagu's wording, store error included, so scripts matching its messages keep working.
+    if (found.kind === "none")
+      throw new DaguError(
+        runId
+          ? `failed to extract attempt ID: failed to find run data for dag-run ID ${runId}: dag-run ID not found: ${runId}`
+          : `failed to extract attempt ID: failed to find the latest run data for DAG ${name}: no status data`,
+      );
     if (format === "json") {
       process.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`);
       return 0;
