@@ -23,9 +23,14 @@ export function cliRunContext(daguHome: string | undefined): CliRunContext {
   return { paths, store: new FileRunStore(paths.dagRunsDir, paths.logDir) };
 }
 
-/** Exit code for a final run status, as `dagu start` has it. */
-export function exitCodeFor(status: RunStatus): number {
-  return status === RunStatus.Failed || status === RunStatus.PartiallySucceeded || status === RunStatus.Rejected ? 1 : 0;
+/**
+ * Exit code for a final run, as `dagu start` has it: Dagu exits 1 when its runner saw a step
+ * error, so a partial success exits 1 only when a step failed — not when it comes from a
+ * sub-DAG that partially succeeded, which is no error of the parent's steps.
+ */
+export function exitCodeFor(status: RunStatus, error?: string): number {
+  if (status === RunStatus.PartiallySucceeded) return error ? 1 : 0;
+  return status === RunStatus.Failed || status === RunStatus.Rejected ? 1 : 0;
 }
 
 export interface ForegroundRun {
@@ -92,7 +97,7 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
   if (!run.quiet && process.stdout.isTTY) process.stdout.write("\n");
   // Dagu's PrintSummary writes the tree and then one more newline.
   if (!run.quiet) process.stdout.write(`${renderRunTree(record, { color: process.stdout.isTTY === true })}\n`);
-  const code = exitCodeFor(record.status);
+  const code = exitCodeFor(record.status, record.error);
   // A bad run is an error of the command, as in Dagu: `Error: …` on stderr, unless -q (Dagu
   // exits 1 silently then).
   if (code !== 0 && !run.quiet) {

@@ -58,6 +58,11 @@ export type ExecResult =
       readonly children?: readonly SubRunRef[];
       /** The executor's own deadline passed (e.g. http `timeout`): Dagu records the step aborted. */
       readonly deadline?: boolean;
+      /**
+       * It failed before running anything (Dagu's executor set-up, e.g. a `call:` target that
+       * does not load): Dagu captures no `output:` then, not even an empty one.
+       */
+      readonly setupFailed?: boolean;
     };
 
 export interface Executor {

@@ -243,9 +243,10 @@ function goQuote(s: string): string {
 
 /**
  * json.Marshal (indent "") or json.MarshalIndent(v, "", indent) of a decoded value:
- * object keys sorted, HTML characters escaped, Go's number text.
+ * object keys sorted, HTML characters escaped, Go's number text. With `sortKeys` false the
+ * objects keep their key order: a Go struct's fields (the caller sorts its map fields).
  */
-export function goMarshal(v: JsonValue, indent = ""): string {
+export function goMarshal(v: JsonValue, indent = "", sortKeys = true): string {
   const nl = indent === "" ? "" : "\n";
   const colon = indent === "" ? ":" : ": ";
   const walk = (x: JsonValue, depth: number): string => {
@@ -259,7 +260,7 @@ export function goMarshal(v: JsonValue, indent = ""): string {
       if (x.length === 0) return "[]";
       return `[${x.map((e) => pad + walk(e, depth + 1)).join(",")}${end}]`;
     }
-    const keys = Object.keys(x).sort(goKeyCompare);
+    const keys = sortKeys ? Object.keys(x).sort(goKeyCompare) : Object.keys(x);
     if (keys.length === 0) return "{}";
     return `{${keys.map((k) => pad + goQuote(k) + colon + walk(x[k] as JsonValue, depth + 1)).join(",")}${end}}`;
   };

@@ -7,13 +7,13 @@
  * new attempt.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import type { DaguPaths } from "../config/paths.ts";
 import { base58 } from "../core/base58.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { RunStatus } from "../core/status.ts";
 import { FileRunStore } from "../store/file-run-store.ts";
 import { selfCommand } from "./self-command.ts";
-
 
 /** Dagu's deterministic sub-run id: base58(sha256("<parent run id>:<step>:<params>")). */
 export function subRunId(parentRunId: string, stepName: string, params: string): string {
@@ -28,6 +28,11 @@ export interface ChildRunRequest {
   readonly root: DagRunRef;
   readonly parent: DagRunRef;
   readonly params: string;
+  /**
+   * The calling step's working folder: the child runs there and, without a `workingDir` of
+   * its own, works there (Dagu's `--default-working-dir`), local document or file alike.
+   */
+  readonly workingDir: string;
   readonly paths: DaguPaths;
   readonly signal: AbortSignal;
   readonly stopSignal: NodeJS.Signals;
@@ -58,12 +63,14 @@ export async function runChild(req: ChildRunRequest): Promise<ChildRunResult> {
     `--parent=${req.parent.name}:${req.parent.id}`,
     `--run-id=${req.runId}`,
     ...(req.localName ? [`--local=${req.localName}`] : []),
+    ...(req.workingDir ? [`--default-working-dir=${req.workingDir}`] : []),
     ...(req.params ? ["-p", req.params] : []),
     req.dagFile,
   ];
   // The child sees the invoking environment, not the parent step's (Dagu's isolation).
   const env: Record<string, string | undefined> = { ...process.env, ...(req.paths.unifiedHome ? { DAGU_HOME: req.paths.unifiedHome } : {}) };
-  const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe", detached: true });
+  const cwd = req.workingDir && existsSync(req.workingDir) ? req.workingDir : undefined;
+  const proc = Bun.spawn(argv, { env, ...(cwd ? { cwd } : {}), stdin: "ignore", stdout: "ignore", stderr: "pipe", detached: true });
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = (): void => {
     // The child owner stops its own steps and records itself aborted.
