@@ -29,7 +29,9 @@ export function cliRunContext(daguHome: string | undefined): CliRunContext {
  * sub-DAG that partially succeeded, which is no error of the parent's steps.
  */
 export function exitCodeFor(status: RunStatus, error?: string): number {
-  if (status === RunStatus.PartiallySucceeded) return error ? 1 : 0;
+  // Likewise an aborted run exits 0 (a stop, an unmet precondition) unless a handler failed
+  // (a failing `init` handler aborts the run and exits 1).
+  if (status === RunStatus.PartiallySucceeded || status === RunStatus.Aborted) return error ? 1 : 0;
   return status === RunStatus.Failed || status === RunStatus.Rejected ? 1 : 0;
 }
 
