@@ -148,6 +148,9 @@ export async function runCase(binary: string, name: string): Promise<Snapshot> {
         .join("<HOME>")
         .split(root)
         .join("<ROOT>")
+        // Where Dagu 1.30.2 puts temporary copies of same-file documents it runs.
+        .split(join(tmpdir(), "dagu", "local-dags"))
+        .join("<LOCAL_DAGS>")
         .replace(/(?<!\d)\d{8}[._]\d{6}(?:[._]\d{3})?Z?(?!\d)/g, "<TS>");
     const normJson = (v: unknown): unknown => {
       if (typeof v === "string") return canonParallel(norm(v));

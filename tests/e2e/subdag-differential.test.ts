@@ -33,6 +33,14 @@ const divergences: Record<string, { readonly fields: readonly string[]; readonly
     // with file, line and column, as `dagu validate` does).
     reason: "the load problem is worded by our validator",
   },
+  "child-own-workdir": {
+    fields: ["root.outputs", "root node c.stdout", "root node c.outputVariables", "child kid().outputs", "child kid() node where.stdout", "child kid() node where.outputVariables"],
+    // A same-file document with `workingDir: ./own`: Dagu 1.30.2 resolves it against the
+    // temporary copy it runs the document from (/tmp/dagu/local-dags/own, created there),
+    // plainly a bug; ours resolves it against the file that holds the document, as for
+    // the main DAG.
+    reason: "Dagu resolves a local DAG's relative workingDir under its temp copy",
+  },
 };
 
 /** Snapshot without the console text (kept only for failure messages). */
@@ -48,7 +56,12 @@ if (ref) (await mapPool(cases, jobs, (c) => runCase(ref, c))).forEach((s, i) => 
 if (update) {
   if (!ref) throw new Error("SUBDAG_DIFF_UPDATE=1 needs the reference binary");
   const out: Record<string, Snapshot> = {};
-  for (const c of cases) out[c] = stored(live.get(c) as Snapshot);
+  for (const c of cases) {
+    // Recorded only when two reference runs agree (see the race noted below).
+    let snap = live.get(c) as Snapshot;
+    for (let again = await runCase(ref, c); diffSnapshots(snap, again).length > 0; again = await runCase(ref, c)) snap = again;
+    out[c] = stored(snap);
+  }
   writeFileSync(expectedPath, `${JSON.stringify(out, null, 1)}\n`);
 }
 const expected = JSON.parse(readFileSync(expectedPath, "utf8")) as Record<string, Snapshot>;
@@ -81,9 +94,13 @@ describe("ours against the recorded reference runs", () => {
 
 describe.skipIf(!ref)("ours against the reference, live", () => {
   for (const name of cases) {
-    test(name, () => {
-      expect(report(name, live.get(name) as Snapshot, ours.get(name) as Snapshot)).toBe("");
-    });
+    test(name, async () => {
+      let text = report(name, live.get(name) as Snapshot, ours.get(name) as Snapshot);
+      // Under load Dagu 1.30.2 now and then leaves a run's last record line at "running"
+      // (its final write races a progress write): a difference must show twice to count.
+      if (text !== "" && ref) text = report(name, await runCase(ref, name), await runCase(bin, name));
+      expect(text).toBe("");
+    }, 60_000);
   }
 });
 
@@ -96,6 +113,13 @@ describe("what the differences allow still holds", () => {
     expect(node?.error.startsWith('failed to execute step "c": failed to find DAG "broken": failed to load DAG broken: ')).toBe(true);
     expect(node?.error).toContain("nowhere");
     expect(Object.keys(s.children)).toEqual([]);
+  });
+
+  test("a same-file document's relative workingDir is relative to its file", () => {
+    const s = ours.get("child-own-workdir") as Snapshot;
+    const kid = Object.values(s.children)[0];
+    expect(kid?.nodes[0]?.stdout).toBe("CWD/own");
+    expect(s.exitCode).toBe(0);
   });
 
   test("a parallel step records every child, each linked to the root and to its parent", () => {
