@@ -190,12 +190,16 @@ class Run {
   /** Coalesce snapshots: at most one write per interval while busy. */
   changed(): void {
     if (this.snapshotTimer !== undefined) return;
-    this.snapshotTimer = setTimeout(() => {
-      this.snapshotTimer = undefined;
-      const r = this.record();
-      this.attempt.update(r);
-      this.opts.onSnapshot?.(r);
-    }, snapshotIntervalMs);
+    this.snapshotTimer = setTimeout(() => this.snapshot(), snapshotIntervalMs);
+  }
+
+  /** Write a snapshot now (the first one: a run has a readable record before any step runs). */
+  snapshot(): void {
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    const r = this.record();
+    this.attempt.update(r);
+    this.opts.onSnapshot?.(r);
   }
 
   flushFinal(): RunRecord {
@@ -413,8 +417,8 @@ class Run {
     const envAtLoad = chainLookup(new Map(this.values.env), this.opts.processEnv as Record<string, string | undefined>);
     const copy = (p: string): string | undefined => (p ? resolve(this.workingDir, expandAll(p, envAtLoad)) : undefined);
     const capture = n.step.output ? this.dag.maxOutputSize : 0;
-    const out = new LogSink(n.stdoutPath, copy(n.step.stdout), capture);
-    const err = merged ? out : new LogSink(n.stderrPath, copy(n.step.stderr), 0);
+    const out = new LogSink("stdout", n.stdoutPath, copy(n.step.stdout), capture);
+    const err = merged ? out : new LogSink("stderr", n.stderrPath, copy(n.step.stderr), 0);
     return {
       out,
       err,
@@ -475,6 +479,15 @@ class Run {
           return;
         }
       }
+      try {
+        logs.out.openCopy();
+        logs.err.openCopy();
+      } catch (e) {
+        n.status = NodeStatus.Failed;
+        n.error = (e as Error).message;
+        this.lastError = n.error;
+        return;
+      }
       const executor = executorFor(step.executor.type);
       if (!executor) {
         n.status = NodeStatus.Failed;
@@ -486,6 +499,9 @@ class Run {
       await this.attemptLoop(n, exec, handler !== undefined, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err });
     } finally {
       logs.close();
+      for (const sink of new Set([logs.out, logs.err])) {
+        if (sink.writeError !== undefined) this.log.write("WARN", "Step log incomplete", { step: n.name, file: sink.path, error: sink.writeError });
+      }
       n.finishedAt = formatTime(new Date());
       this.log.write(n.isFailed() ? "ERROR" : "INFO", "Step finished", { step: n.name, status: nodeStatusName(n.status), ...(n.error ? { error: n.error } : {}) });
       this.changed();
@@ -789,7 +805,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       DAG_RUN_ID: opts.runId,
       DAG_RUN_LOG_FILE: run.attempt.runLogFile,
     };
-    run.changed();
+    run.snapshot();
     if (dag.timeoutSec > 0) {
       dagTimer = setTimeout(() => {
         run.dagTimedOut = true;
@@ -825,7 +841,12 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     run.finishedAt = new Date();
     run.log.write("INFO", "DAG run finished", { status: runStatusName(run.status) });
     const record = run.flushFinal();
-    writeOutputs(run, record);
+    try {
+      writeOutputs(run, record);
+    } catch (e) {
+      // The run's own record is written; outputs.json lost to a full disk must not fail it.
+      process.stderr.write(`warning: cannot write the outputs of the run: ${(e as Error).message}\n`);
+    }
     return record;
   } finally {
     if (dagTimer) clearTimeout(dagTimer);

@@ -33,6 +33,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { posix } from "node:path";
 import zlib from "node:zlib";
 import type { ConfigValue } from "../core/dag.ts";
+import { goFsError } from "../core/go-errno.ts";
 import type { ExecContext, ExecResult, Executor } from "./executor.ts";
 
 // ---- errors ---------------------------------------------------------------------------
@@ -101,28 +102,7 @@ function fail(kind: ErrorKind, detail: string): ArchiveError {
 /** Wrap an error in another kind, as Go's `fmt.Errorf("%w: %w")` does. */
 function wrap(kind: ErrorKind, e: unknown): ArchiveError {
   if (e instanceof ArchiveError) return new ArchiveError([kind, ...e.kinds], `${kindText[kind]}: ${e.message}`);
-  return fail(kind, errText(e));
-}
-
-const errnoText: Readonly<Record<string, string>> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EEXIST: "file exists",
-  ENOTDIR: "not a directory",
-  EISDIR: "is a directory",
-  ENOSPC: "no space left on device",
-  ELOOP: "too many levels of symbolic links",
-};
-
-/** Node's fs errors in Go's wording: `open x: no such file or directory`. */
-function errText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === "string" && errnoText[err.code]) {
-    const op = err.syscall === "lstat" || err.syscall === "stat" ? err.syscall : err.syscall === "mkdir" ? "mkdir" : "open";
-    return `${op} ${err.path ?? ""}: ${errnoText[err.code]}`;
-  }
-  return err instanceof Error ? err.message : String(e);
+  return fail(kind, goFsError(e));
 }
 
 function isPermission(e: unknown): boolean {
@@ -1025,7 +1005,7 @@ class Run {
     try {
       mkdirSync(p, { recursive: true, mode: 0o755 });
     } catch (e) {
-      throw isPermission(e) ? fail("permission", errText(e)) : fail("destination", errText(e));
+      throw isPermission(e) ? fail("permission", goFsError(e)) : fail("destination", goFsError(e));
     }
   }
 
@@ -1041,7 +1021,7 @@ class Run {
         closeSync(fd);
       }
     } catch (e) {
-      throw fail("source", errText(e));
+      throw fail("source", goFsError(e));
     }
     return identify(path, head);
   }
@@ -1051,7 +1031,7 @@ class Run {
       return readArchive(path, format);
     } catch (e) {
       if (e instanceof ArchiveError) throw e;
-      throw fail("corrupted", errText(e));
+      throw fail("corrupted", goFsError(e));
     }
   }
 
@@ -1077,7 +1057,7 @@ class Run {
     try {
       st = statSync(src);
     } catch (e) {
-      throw fail("source", errText(e).replace(src, cfg.source));
+      throw fail("source", goFsError(e).replace(src, cfg.source));
     }
     if (st.isDirectory()) throw fail("config", "source must be a file");
     const format = this.format(src);
@@ -1131,7 +1111,7 @@ class Run {
         try {
           symlinkSync(relative(parent, resolved) || ".", target);
         } catch (err) {
-          throw isPermission(err) ? fail("permission", errText(err)) : fail("destination", errText(err));
+          throw isPermission(err) ? fail("permission", goFsError(err)) : fail("destination", goFsError(err));
         }
         res.filesExtracted++;
         return;
@@ -1147,7 +1127,7 @@ class Run {
         writeFileSync(tmp, data, { mode: e.perm === 0 ? 0o644 : e.perm });
         renameSync(tmp, target);
       } catch (err) {
-        throw isPermission(err) ? fail("permission", errText(err)) : fail("destination", errText(err));
+        throw isPermission(err) ? fail("permission", goFsError(err)) : fail("destination", goFsError(err));
       }
       res.filesExtracted++;
       res.bytesExtracted += data.length;
@@ -1195,7 +1175,7 @@ class Run {
     try {
       statSync(src);
     } catch (e) {
-      throw fail("source", errText(e).replace(src, cfg.source));
+      throw fail("source", goFsError(e).replace(src, cfg.source));
     }
     const dest = this.abs(cfg.destination);
     if (!cfg.dryRun) this.ensureDir(dirname(dest));
@@ -1206,7 +1186,7 @@ class Run {
     try {
       files = filesFromDisk(src, cfg.followSymlinks);
     } catch (e) {
-      throw fail("create", errText(e));
+      throw fail("create", goFsError(e));
     }
     const filtered = files.filter((f) => matchesFilters(f.entry.name, cfg.include, cfg.exclude));
     const count = (): void => {
@@ -1223,12 +1203,12 @@ class Run {
         const entries = filtered.map((f) => f.entry).filter((e) => e.kind !== "other");
         out = format.container === "zip" ? writeZip(entries, cfg.compressionLevel) : compress(writeTar(entries), format.compression, cfg.compressionLevel);
       } catch (e) {
-        throw e instanceof ArchiveError ? wrap("create", e) : fail("create", errText(e));
+        throw e instanceof ArchiveError ? wrap("create", e) : fail("create", goFsError(e));
       }
       try {
         writeFileSync(dest, out);
       } catch (e) {
-        throw isPermission(e) ? fail("permission", errText(e)) : fail("destination", errText(e));
+        throw isPermission(e) ? fail("permission", goFsError(e)) : fail("destination", goFsError(e));
       }
     }
     count();
@@ -1353,7 +1333,7 @@ export class ArchiveExecutor implements Executor {
       return { ok: true };
     } catch (e) {
       if (e instanceof ArchiveError) return { ok: false, exitCode: e.message === "context canceled" ? 14 : e.exitCode, error: e.message };
-      return { ok: false, exitCode: 1, error: `archive: ${errText(e)}` };
+      return { ok: false, exitCode: 1, error: `archive: ${goFsError(e)}` };
     }
   }
 }

@@ -5,7 +5,7 @@
  * how often to write. Closing compacts the file to its final line with write-to-temp +
  * rename, so a finished run is one line, as in Dagu.
  */
-import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import type { RunRecord } from "../core/run-record.ts";
 
 export interface StatusFileReadResult {
@@ -64,17 +64,47 @@ export function readHeadStatus(path: string): number | undefined {
   }
 }
 
+/** Space kept aside so the final record can still be written on a full disk. */
+const minReserveBytes = 64 * 1024;
+
 export class StatusFileWriter {
   private fd: number;
+  /** A failed append may have left part of a line: the next one starts on a new line. */
+  private torn = false;
+  private readonly reservePath: string;
+  private reserved = false;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "a");
+    this.reservePath = `${path}.reserve`;
   }
 
-  /** Append a snapshot. */
+  /** Warn once per run of failures (the run goes on; readers keep the last good line). */
+  private failed(e: unknown): void {
+    if (!this.torn) process.stderr.write(`warning: cannot record the run in ${this.path}: ${(e as Error).message}\n`);
+    this.torn = true;
+  }
+
+  /** Append a snapshot; a full disk costs this snapshot, never the ones before it. */
   write(record: RunRecord): void {
     if (this.fd < 0) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    const line = `${this.torn ? "\n" : ""}${JSON.stringify(record)}\n`;
+    try {
+      writeSync(this.fd, line);
+      this.torn = false;
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    // Once the file holds a record, set space aside for the final one (freed at close).
+    if (!this.reserved) {
+      this.reserved = true;
+      try {
+        writeFileSync(this.reservePath, Buffer.alloc(Math.max(minReserveBytes, 3 * line.length)));
+      } catch {
+        rmSync(this.reservePath, { force: true });
+      }
+    }
   }
 
   /**
@@ -82,17 +112,35 @@ export class StatusFileWriter {
    * reader (or a crash of this process at any instant) sees either the full history or the
    * final line, never half a file. No fsync: a killed process loses nothing that reached the
    * page cache, and ext4 orders a rename-over after the new file's data; syncing would cost
-   * more than a whole short run.
+   * more than a whole short run. On a full disk the reserve is given back first; if even
+   * that is not enough the file keeps its last complete snapshot.
    */
   close(final: RunRecord): void {
     if (this.fd < 0) return;
-    this.write(final);
     closeSync(this.fd);
     this.fd = -1;
+    const text = `${JSON.stringify(final)}\n`;
     const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, "w");
-    writeSync(fd, `${JSON.stringify(final)}\n`);
-    closeSync(fd);
-    renameSync(tmp, this.path);
+    const compact = (): void => {
+      try {
+        writeFileSync(tmp, text);
+        renameSync(tmp, this.path);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+    };
+    try {
+      try {
+        compact();
+      } catch {
+        rmSync(this.reservePath, { force: true });
+        compact();
+      }
+    } catch (e) {
+      this.failed(e);
+    } finally {
+      rmSync(this.reservePath, { force: true });
+    }
   }
 }
