@@ -11,7 +11,8 @@ import type { SpecIssue } from "../core/errors.ts";
 import { type BuiltDag, buildDag } from "./dag-builder.ts";
 import type { LoadOptions } from "./loader.ts";
 import { IssueList } from "./node-reader.ts";
-import { parseYamlDocuments, type YNode } from "./yaml-nodes.ts";
+import { fastYamlDocuments } from "./yaml-fast.ts";
+import { parseYamlDocuments, type YamlDocuments, type YNode } from "./yaml-nodes.ts";
 
 export interface ParsedFile {
   /** The main DAG with `localDags` filled in; undefined when the file has problems. */
@@ -77,8 +78,17 @@ function buildBase(path: string, issues: IssueList): BuiltDag | undefined {
  * file (the path as the user typed it).
  */
 export function parseDagText(text: string, file: string, opts: LoadOptions & { shownAs?: string } = {}): ParsedFile {
+  // Most files take the native parser; any problem is found again with positions to show.
+  const fast = fastYamlDocuments(text);
+  if (fast) {
+    const quick = parseDocuments(fast, file, opts);
+    if (quick.issues.length === 0) return quick;
+  }
+  return parseDocuments(parseYamlDocuments(text), file, opts);
+}
+
+function parseDocuments({ docs, problems }: YamlDocuments, file: string, opts: LoadOptions & { shownAs?: string }): ParsedFile {
   const issues = new IssueList(opts.shownAs ?? file);
-  const { docs, problems } = parseYamlDocuments(text);
   for (const p of problems) issues.add(p.pos, "", `YAML syntax error: ${p.message}`);
   const base = opts.baseConfig ? buildBase(opts.baseConfig, issues) : undefined;
   const built: Dag[] = [];
