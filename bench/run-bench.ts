@@ -566,7 +566,7 @@ async function main(): Promise<number> {
     benchmark: "run-bench",
     startedAt: startedAt.toISOString(),
     host: { platform: process.platform, release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", loadavg: loadavg() },
-    options: { runs, warmup, timeoutMs, verify: doVerify, only: only ?? null, parallelism: PARALLELISM },
+    options: { runs, warmup, timeoutMs, verify: doVerify, only: only ?? null, parallelism: PARALLELISM, cold },
     rss: gnuTime ? { via: `${gnuTime} -f %M`, wrapperOverheadMs: wrapperMs } : null,
     tools: tools.map((t) => ({
       id: t.id,
