@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
 import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
 import { handlerStepName } from "../core/dag.ts";
+import { DaguError } from "../core/errors.ts";
 import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord, type SubRunRef } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
 import type { ExecRunContext } from "../executors/executor.ts";
@@ -194,12 +195,13 @@ class Run {
   }
 
   /** Write a snapshot now (the first one: a run has a readable record before any step runs). */
-  snapshot(): void {
+  snapshot(): string | undefined {
     if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = undefined;
     const r = this.record();
-    this.attempt.update(r);
+    const failed = this.attempt.update(r);
     this.opts.onSnapshot?.(r);
+    return failed;
   }
 
   flushFinal(): RunRecord {
@@ -780,7 +782,11 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   opts.stop.addEventListener("abort", onStop, { once: true });
   let dagTimer: ReturnType<typeof setTimeout> | undefined;
   try {
-    run.attempt.writeDag(dag);
+    try {
+      run.attempt.writeDag(dag);
+    } catch (e) {
+      throw new DaguError(`cannot record the run, so it was not started: ${(e as Error).message}`);
+    }
     run.workingDir = dagWorkingDir(dag, opts.processEnv);
     run.dagShell = [dag.shell ?? defaultShell(opts.processEnv), ...(dag.shell ? dag.shellArgs : [])];
     const dotenv = loadDotenv(run);
@@ -805,7 +811,9 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       DAG_RUN_ID: opts.runId,
       DAG_RUN_LOG_FILE: run.attempt.runLogFile,
     };
-    run.snapshot();
+    // A run that cannot be recorded does not start: nothing would tell what its steps did.
+    const unrecorded = run.snapshot();
+    if (unrecorded !== undefined) throw new DaguError(`cannot record the run, so it was not started: ${unrecorded}`);
     if (dag.timeoutSec > 0) {
       dagTimer = setTimeout(() => {
         run.dagTimedOut = true;

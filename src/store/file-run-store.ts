@@ -65,8 +65,13 @@ export class FileRunStore implements RunStore {
     }
     const logBase = runLogDir(opts.logDir ?? this.logDir, run.dagName, run.createdAt, run.runId);
     const stepLogDir = attemptLogDir(logBase, at, attemptId);
-    mkdirSync(stepLogDir, { recursive: true });
-    const status = new StatusFileWriter(join(attemptDir, "status.jsonl"));
+    let status: StatusFileWriter;
+    try {
+      mkdirSync(stepLogDir, { recursive: true });
+      status = new StatusFileWriter(join(attemptDir, "status.jsonl"));
+    } catch (e) {
+      throw new DaguError(`cannot record the run: ${(e as Error).message}`);
+    }
     return {
       dagName: run.dagName,
       runId: run.runId,

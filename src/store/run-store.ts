@@ -15,8 +15,11 @@ export interface AttemptWriter {
   readonly stepLogDir: string;
   /** The run's main log file (`DAG_RUN_LOG_FILE`). */
   readonly runLogFile: string;
-  /** Append a snapshot (the caller decides how often; durable on `close`). */
-  update(record: RunRecord): void;
+  /**
+   * Append a snapshot (the caller decides how often; durable on `close`). Returns why it could
+   * not be written (a full disk), or undefined: the run goes on, the file keeps its last good line.
+   */
+  update(record: RunRecord): string | undefined;
   /** Final snapshot, written durably. */
   close(final: RunRecord): void;
   /** The DAG as resolved for this attempt (`dag.json`). */

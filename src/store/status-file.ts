@@ -85,16 +85,16 @@ export class StatusFileWriter {
     this.torn = true;
   }
 
-  /** Append a snapshot; a full disk costs this snapshot, never the ones before it. */
-  write(record: RunRecord): void {
-    if (this.fd < 0) return;
+  /** Append a snapshot; a full disk costs this snapshot, never the ones before it. Returns the error. */
+  write(record: RunRecord): string | undefined {
+    if (this.fd < 0) return undefined;
     const line = `${this.torn ? "\n" : ""}${JSON.stringify(record)}\n`;
     try {
       writeSync(this.fd, line);
       this.torn = false;
     } catch (e) {
       this.failed(e);
-      return;
+      return (e as Error).message;
     }
     // Once the file holds a record, set space aside for the final one (freed at close).
     if (!this.reserved) {
@@ -105,6 +105,7 @@ export class StatusFileWriter {
         rmSync(this.reservePath, { force: true });
       }
     }
+    return undefined;
   }
 
   /**

@@ -3,11 +3,12 @@
  * A run whose DAGU_HOME fills up (a real 1 MiB tmpfs, mounted for the test; skipped where
  * this process may not mount) keeps going and keeps its record readable: the step that
  * filled the disk and the ones after it finish, the final status is recorded (the writer's
- * reserve is given back for it), `status` reads it, and a `stdout:` copy that cannot be
+ * reserve is given back for it), `status` reads it; a run on a home that is already full is
+ * refused before any step runs; and a `stdout:` copy that cannot be
  * created fails its step with Dagu's message instead of crashing the run.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bin, ensureBuilt, Workspace } from "./harness.ts";
 
@@ -60,6 +61,25 @@ describe.skipIf(!mounted)("a DAGU_HOME that runs out of space", () => {
     const size = statSync(join(home, "logs", log as string)).size;
     expect(size).toBeGreaterThan(0);
     expect(size).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe.skipIf(!mounted)("a DAGU_HOME already full", () => {
+  test("the run is refused before any step runs, with a clear error", () => {
+    const env = ws.env({ DAGU_HOME: home });
+    const marker = join(ws.dir, "ran.txt");
+    writeFileSync(join(ws.dir, "marker.yaml"), `steps:\n  - name: m\n    command: touch ${marker}\n`);
+    // Fill what is left of the 1 MiB home.
+    Bun.spawnSync(["sh", "-c", `cat /dev/zero > ${join(home, "filler")}`]);
+    try {
+      const r = ws.run(bin, ["start", "-q", join(ws.dir, "marker.yaml")], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("no space left on device");
+      expect(r.stderr).not.toContain("Bun v");
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(join(home, "filler"), { force: true });
+    }
   });
 });
 
