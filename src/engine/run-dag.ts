@@ -13,7 +13,7 @@ import { handlerStepName } from "../core/dag.ts";
 import { DaguError } from "../core/errors.ts";
 import { type DagRunRef, formatTime, type HandlerRecordKey, type RunRecord, type SubRunRef } from "../core/run-record.ts";
 import { NodeStatus, nodeStatusName, RunStatus, runStatusName } from "../core/status.ts";
-import type { ExecRunContext } from "../executors/executor.ts";
+import type { ExecResult, ExecRunContext } from "../executors/executor.ts";
 import { executorFor } from "../executors/registry.ts";
 import { procFile } from "../store/proc-dir.ts";
 import { ProcHeartbeat } from "../store/proc-file.ts";
@@ -49,6 +49,12 @@ export interface RunDagOptions {
   readonly resume?: ResumeFrom;
   /** The run id was generated here (UUIDv7): no need to scan history for a clash. */
   readonly generatedRunId?: boolean;
+  /**
+   * `dagu dry`: the run is planned and walked as usual (params, env, preconditions,
+   * dependencies) but no step executes: each one that would run succeeds at once, repeats
+   * and handlers are left out, and no heartbeat is written (the caller gives a scratch store).
+   */
+  readonly dry?: boolean;
 }
 
 export interface ResumeFrom {
@@ -558,7 +564,8 @@ class Run {
             }
           : {}),
       };
-      n.setResolvedStep(resolved);
+      // A dry run shows each step as written: nothing was resolved to run it (Dagu).
+      if (!this.opts.dry) n.setResolvedStep(resolved);
       // The run's stop signal, unless the step needs its own (a timeout) or is a handler:
       // handlers are the cleanup after a stop or timeout, so that must not kill them.
       let stepTimedOut = false;
@@ -581,7 +588,7 @@ class Run {
         }
       }
       const started = Date.now();
-      let result = await exec.run({
+      let result: ExecResult = this.opts.dry ? { ok: true } : await exec.run({
         step: resolved,
         env: io.env,
         workingDir: io.workingDir,
@@ -649,7 +656,7 @@ class Run {
       }
       // Dagu counts executions of steps only; handlers keep 0.
       if (n.status !== NodeStatus.Aborted && !isHandler) n.doneCount++;
-      if (step.repeatPolicy && !this.canceled && !isHandler && (await this.shouldRepeat(n, result.ok, io))) {
+      if (step.repeatPolicy && !this.canceled && !isHandler && !this.opts.dry && (await this.shouldRepeat(n, result.ok, io))) {
         if (this.lastError === n.error) this.lastError = undefined;
         n.status = NodeStatus.Running;
         const rp = step.repeatPolicy;
@@ -709,7 +716,7 @@ class Run {
   /** Run a handler step; returns false when it failed. */
   async runHandler(kind: HandlerKind): Promise<boolean> {
     const n = this.handlers.get(kind);
-    if (!n) return true;
+    if (!n || this.opts.dry) return true;
     n.status = NodeStatus.Running;
     this.changed();
     await this.executeNode(n, { extraEnv: { DAG_RUN_STATUS: runStatusName(this.computeStatus()) } });
@@ -776,8 +783,8 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   if (opts.resume) restoreFrom(run, opts.resume);
   run.log = new RunLog(run.attempt.runLogFile);
   run.log.write("INFO", "DAG run started", { dag: dag.name, "run-id": opts.runId });
-  const heartbeat = new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, dag.name, run.startedAt, opts.runId));
-  heartbeat.start();
+  const heartbeat = opts.dry ? undefined : new ProcHeartbeat(procFile(paths.procDir, dag.queue || dag.name, dag.name, run.startedAt, opts.runId));
+  heartbeat?.start();
   const onStop = (): void => run.cancel();
   opts.stop.addEventListener("abort", onStop, { once: true });
   let dagTimer: ReturnType<typeof setTimeout> | undefined;
@@ -859,7 +866,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   } finally {
     if (dagTimer) clearTimeout(dagTimer);
     opts.stop.removeEventListener("abort", onStop);
-    heartbeat.stop();
+    heartbeat?.stop();
     run.log.close();
   }
 }

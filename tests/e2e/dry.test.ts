@@ -1,11 +1,13 @@
 /**
- * `dagu dry` through the compiled binary: plan by levels, params and env resolved (CLI
- * overrides included), nothing executed, nothing stored; invalid DAGs fail with positions.
+ * `dagu dry` through the compiled binary: Dagu's tree summary of a run where nothing executes
+ * (preconditions and dependencies still decide), equal to the reference's; `--plan` prints
+ * the plan by levels with params and env resolved (CLI overrides included); nothing executed,
+ * nothing stored; invalid DAGs fail with positions.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, ensureBuilt, repoRoot, Workspace } from "./harness.ts";
+import { bin, ensureBuilt, refTool, repoRoot, Workspace } from "./harness.ts";
 
 let ws: Workspace;
 beforeAll(() => {
@@ -35,9 +37,9 @@ handlerOn:
 });
 afterAll(() => ws.remove());
 
-test("prints params, env and the plan by levels with substituted commands", () => {
+test("--plan prints params, env and the plan by levels with substituted commands", () => {
   const marker = join(ws.dir, "marker");
-  const r = ws.run(bin, ["dry", "etl.yaml", "--", "P", "DAY=2026-01-01", "K=given"], {
+  const r = ws.run(bin, ["dry", "--plan", "etl.yaml", "--", "P", "DAY=2026-01-01", "K=given"], {
     env: ws.env({ MARKER: marker }),
   });
   expect(r.stderr).toBe("");
@@ -58,7 +60,7 @@ test("prints params, env and the plan by levels with substituted commands", () =
 });
 
 test("--params and -N work like Dagu's", () => {
-  const r = ws.dagu("dry", "-N", "renamed", "--params", "x K=p", "etl.yaml");
+  const r = ws.dagu("dry", "--plan", "-N", "renamed", "--params", "x K=p", "etl.yaml");
   expect(r.code).toBe(0);
   expect(r.stdout).toStartWith("DAG renamed (");
   expect(r.stdout).toContain("K = p");
@@ -75,5 +77,42 @@ test("every example DAG dry-runs", () => {
   for (const f of ["hello", "params", "graph", "handlers", "outputs", "subdag"]) {
     const r = ws.dagu("dry", join(repoRoot, "examples", `${f}.yaml`));
     expect({ f, code: r.code, err: r.stderr }).toEqual({ f, code: 0, err: "" });
+  }
+});
+
+const gated = `params: X=1
+steps:
+  - name: a
+    command: echo hi $X
+  - name: b
+    script: |
+      touch never-made
+    preconditions:
+      - condition: "no"
+        expected: "yes"
+  - name: c
+    command: echo after b
+`;
+
+/** The tree without its first line's time. */
+const untimed = (out: string): string => out.replace(/ - \d{4}-\d\d-\d\dT[\d:.]+Z$/m, " - T");
+
+test("the default output is Dagu's summary of a run where nothing executes", () => {
+  writeFileSync(join(ws.dir, "gated.yaml"), gated);
+  const r = ws.dagu("dry", "-q", "gated.yaml");
+  expect(r.code).toBe(0);
+  expect(untimed(r.stdout)).toBe(
+    ["Succeeded - T", "", "dag: gated (0s)", "│", "├─a [succeeded]", "│ └─echo hi $X", "│ ", "├─b [skipped]", "│ ", "└─c [skipped]", "", "Result: Succeeded", "", ""].join("\n"),
+  );
+  expect(existsSync(join(ws.dir, "never-made"))).toBe(false);
+  expect(existsSync(join(ws.dir, "home", "data"))).toBe(false);
+});
+
+test.skipIf(!existsSync(refTool))("the summary equals the reference's", () => {
+  writeFileSync(join(ws.dir, "gated.yaml"), gated);
+  for (const f of ["gated.yaml", join(repoRoot, "examples", "handlers.yaml"), join(repoRoot, "examples", "graph.yaml")]) {
+    const ours = ws.dagu("dry", f);
+    const ref = ws.run(refTool, ["dry", f], { env: ws.env({ DAGU_HOME: join(ws.dir, "ref-home") }) });
+    expect({ f, out: untimed(ours.stdout), code: ours.code }).toEqual({ f, out: untimed(ref.stdout), code: ref.code });
   }
 });

@@ -1,9 +1,14 @@
 /**
  * @module cli/commands/dry
- * `dagu dry FILE [-- PARAMS]`: load and validate the DAG, resolve params and env, and print
- * the plan: graph levels in order, and what each step would run after substitution. Runs no
- * step and stores nothing. (Backticks in params and env are evaluated, as a real run would.)
+ * `dagu dry FILE [-- PARAMS]`: walk the run as Dagu's dry run does (params, env,
+ * preconditions and dependencies evaluated; no step executes, each that would run succeeds)
+ * and print Dagu's tree summary; nothing is stored. `--plan` prints our plan instead: graph
+ * levels in order and what each step would run after substitution. (Backticks in params and
+ * env are evaluated, as a real run would.)
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Dag, Step } from "../../core/dag.ts";
 import { handlerStepName, type HandlerKind } from "../../core/dag.ts";
@@ -12,8 +17,34 @@ import { planLevels } from "../../core/step-graph.ts";
 import { loadDag } from "../../spec/loader.ts";
 import { resolveDagValues } from "../../values/dag-values.ts";
 import { chainLookup, expandVariables, type VarLookup } from "../../values/expand.ts";
+import { runDag } from "../../engine/run-dag.ts";
+import { FileRunStore } from "../../store/file-run-store.ts";
 import { defineCommand, globalFlags } from "../command.ts";
 import { paramOverrides } from "../common-flags.ts";
+import { renderRunTree } from "../run-tree.ts";
+
+/** Dagu's dry run: the engine in dry mode over a scratch store, deleted afterwards. */
+async function dryRunTree(dag: Dag, overrides: readonly string[], paths: ReturnType<typeof resolvePaths>): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), "dagu-dry-"));
+  try {
+    const record = await runDag({
+      dag,
+      runId: Bun.randomUUIDv7(),
+      store: new FileRunStore(join(scratch, "dag-runs"), join(scratch, "logs")),
+      paths,
+      paramOverrides: overrides,
+      processEnv: process.env,
+      stop: new AbortController().signal,
+      generatedRunId: true,
+      dry: true,
+    });
+    // Nothing ran: no step has times, and the run took no time (Dagu prints `(0s)`).
+    const nodes = record.nodes.map((n) => ({ ...n, startedAt: "", finishedAt: "" }));
+    return renderRunTree({ ...record, nodes, finishedAt: record.startedAt }, { color: process.stdout.isTTY === true });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 function describeStep(step: Step, lookup: VarLookup): string[] {
   const x = (s: string): string => expandVariables(s, lookup);
@@ -82,15 +113,18 @@ export default defineCommand({
   usage: "dagu dry [flags] <DAG definition> [-- param1 param2 ...]",
   description: `Perform a dry-run simulation of a DAG-run without executing any real actions.
 
-This command loads and validates the DAG, resolves its parameters and environment, and prints
-the execution plan: the levels of the graph in order and what each step would run after
-substitution. Parameters after the "--" separator are passed as execution parameters (either
-positional or key=value pairs), allowing you to test different parameter configurations.
+This command loads and validates the DAG, resolves its parameters and environment, evaluates
+preconditions and dependencies as a run would without executing any step, and prints the
+summary. With --plan it prints the execution plan instead: the levels of the graph in order
+and what each step would run after substitution. Parameters after the "--" separator are
+passed as execution parameters (either positional or key=value pairs), allowing you to test
+different parameter configurations.
 
 Example:
   dagu dry my_dag.yaml -- P1=foo P2=bar`,
   flags: {
     ...globalFlags,
+    plan: { type: "boolean", description: "Print the plan (graph levels and substituted commands) instead of Dagu's tree summary" },
     name: { type: "string", short: "N", description: "Override the DAG name (default: name from DAG definition or filename)" },
     params: {
       type: "string",
@@ -104,6 +138,11 @@ Example:
     const paths = resolvePaths(flags["dagu-home"]);
     const dag = await loadDag(file, { dagsDir: paths.dagsDir, baseConfig: paths.baseConfig, ...(flags.name ? { name: flags.name } : {}) });
     const overrides = paramOverrides(flags.params, rest);
+    if (!flags.plan) {
+      // Dagu prints the summary even with -q, and one more newline after it.
+      process.stdout.write(`${await dryRunTree(dag, overrides, paths)}\n`);
+      return 0;
+    }
     const values = resolveDagValues(dag, overrides);
     process.stdout.write(formatPlan(dag, values, process.env));
     return 0;
