@@ -17,6 +17,21 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Run `body` with the parse cache on, in its own folder under the test dir. */
+async function withCache(name: string, body: (cache: string) => Promise<void>): Promise<void> {
+  const cache = join(dir, name);
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  process.env.DAGU_CACHE = "on";
+  try {
+    await body(cache);
+  } finally {
+    delete process.env.DAGU_CACHE;
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
+}
+
 test("a name resolves to <dagsDir>/<name>.yaml; an existing path wins", () => {
   expect(resolveDagPath("etl", { dagsDir: join(dir, "dags"), cwd: dir })).toBe(join(dir, "dags", "etl.yaml"));
   expect(resolveDagPath("local.yaml", { dagsDir: join(dir, "dags"), cwd: dir })).toBe(join(dir, "local.yaml"));
@@ -49,12 +64,8 @@ test("a missing file is a clear error", async () => {
   expect(loadDag("nope", { dagsDir: join(dir, "dags"), cwd: dir })).rejects.toThrow("DAG file not found: nope");
 });
 
-test("a valid DAG is cached by content: an edit is a miss, the same text a hit", async () => {
-  const cache = join(dir, "cache");
-  const saved = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = cache;
-  process.env.DAGU_CACHE = "on";
-  try {
+test("a valid DAG is cached by content: an edit is a miss, the same text a hit", () =>
+  withCache("cache", async (cache) => {
     const file = join(dir, "cached.yaml");
     writeFileSync(file, "steps: [echo one]\n");
     expect((await loadDag(file)).steps[0]?.commands[0]?.cmdWithArgs).toBe("echo one");
@@ -66,12 +77,7 @@ test("a valid DAG is cached by content: an edit is a miss, the same text a hit",
     expect(entries()).toHaveLength(1);
     writeFileSync(file, "steps:\n  - name: a\n    oops: 1\n");
     expect(loadDag(file)).rejects.toThrow('unknown key "oops"');
-  } finally {
-    delete process.env.DAGU_CACHE;
-    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = saved;
-  }
-});
+  }));
 
 test("the cache stays bounded: stale entries, old-layout entries and temp files are pruned", async () => {
   const dirOf = join(dir, "prune");
@@ -93,30 +99,17 @@ test("the cache stays bounded: stale entries, old-layout entries and temp files 
   expect(readdirSync(dirOf)).toHaveLength(2_000);
 });
 
-test("a cache entry of another parse of the same path is a miss, not a wrong DAG", async () => {
-  const cache = join(dir, "cache2");
-  const saved = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = cache;
-  process.env.DAGU_CACHE = "on";
-  try {
+test("a cache entry of another parse of the same path is a miss, not a wrong DAG", () =>
+  withCache("cache2", async () => {
     const file = join(dir, "two-names.yaml");
     writeFileSync(file, "steps: [echo one]\n");
     expect((await loadDag(file, { name: "first" })).name).toBe("first");
     expect((await loadDag(file, { name: "second" })).name).toBe("second");
     expect((await loadDag(file, { name: "second" })).name).toBe("second");
-  } finally {
-    delete process.env.DAGU_CACHE;
-    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = saved;
-  }
-});
+  }));
 
-test("a missing base config is no part of the key: a fresh DAGU_HOME hits; an existing one is", async () => {
-  const cache = join(dir, "cache3");
-  const saved = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = cache;
-  process.env.DAGU_CACHE = "on";
-  try {
+test("a missing base config is no part of the key: a fresh DAGU_HOME hits; an existing one is", () =>
+  withCache("cache3", async (cache) => {
     const file = join(dir, "homes.yaml");
     writeFileSync(file, "steps: [echo one]\n");
     const entry = (): number => {
@@ -133,9 +126,4 @@ test("a missing base config is no part of the key: a fresh DAGU_HOME hits; an ex
     const withBase = await loadDag(file, { baseConfig: join(dir, "home-c", "base.yaml") });
     expect(entry()).not.toBe(first);
     expect(withBase.env).toContainEqual(expect.stringContaining("FROM_BASE"));
-  } finally {
-    delete process.env.DAGU_CACHE;
-    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = saved;
-  }
-});
+  }));
