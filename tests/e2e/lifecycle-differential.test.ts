@@ -239,6 +239,27 @@ describe("start: exit codes and output", () => {
     expect(r).toEqual({ code: 1, stdout: "", stderr });
   });
 
+  test("--from-run-id starts a new run of a past run's stored DAG with its params", () => {
+    const version = (v: string): string => `params: P=default\nsteps:\n  - name: a\n    command: echo "${v} P=$P"\n`;
+    for (const s of sides()) s.dag("tmpl", version("v1"));
+    expect(same(["start", "-q", "-r", "t1", "tmpl.yaml", "--", "P=given"]).code).toBe(0);
+    // The file changes; the new run still runs what t1 ran, with t1's params.
+    for (const s of sides()) s.dag("tmpl", version("v2"));
+    const r = same(["start", "-r", "t2", "--from-run-id", "t1", "tmpl.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("stdout: v1 P=given");
+    expect(same(["start", "--from-run-id", "t1", "tmpl.yaml", "--", "P=x"])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "Error: parameters cannot be provided when using --from-run-id\n",
+    });
+    expect(same(["start", "--from-run-id", "nope", "tmpl.yaml"])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "Error: failed to find historic dag-run nope for DAG tmpl: dag-run ID not found: nope\n",
+    });
+  });
+
   test("a 64-character run id is accepted (Dagu's limit is 64, whatever its message says)", () => {
     const r = same(["start", "-q", "-r", "b".repeat(64), "fine.yaml"]);
     expect(r.code).toBe(0);

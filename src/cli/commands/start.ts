@@ -103,6 +103,18 @@ export default defineCommand({
     }
     const defaultWd = flags["default-working-dir"];
     if (defaultWd && dag.workingDir === "") dag = { ...dag, workingDir: defaultWd };
+    let overrides: readonly string[] = paramOverrides(flags.params, rest);
+    const fromRunId = flags["from-run-id"];
+    if (fromRunId) {
+      // A new run of what a past run ran: its stored DAG and its params, as Dagu reschedules.
+      if (overrides.length > 0) throw new DaguError("parameters cannot be provided when using --from-run-id");
+      const past = ctx.store.findRun(dag.name, fromRunId);
+      const record = past ? ctx.store.readLatest(past) : undefined;
+      if (!past || !record) throw new DaguError(`failed to find historic dag-run ${fromRunId} for DAG ${dag.name}: dag-run ID not found: ${fromRunId}`);
+      const attemptDir = ctx.store.latestAttemptDir(past);
+      dag = (attemptDir ? readStoredDag(attemptDir) : undefined) ?? dag;
+      overrides = record.paramsList ?? [];
+    }
     try {
       // A queued run (the queue processor starts one as `dagu start --run-id=<its id>`): it
       // runs now, with the DAG and params recorded when it was enqueued.
@@ -124,7 +136,7 @@ export default defineCommand({
         runId,
         // An id looked up just now and not found needs no second scan.
         generatedRunId: givenRunId === undefined || queued?.kind === "new",
-        paramOverrides: paramOverrides(flags.params, rest),
+        paramOverrides: overrides,
         quiet: flags.quiet,
         ...(root && parent ? { root, parent } : {}),
         ...(existing && previous ? { resume: { run: existing, previous } } : {}),
