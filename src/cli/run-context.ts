@@ -49,6 +49,8 @@ export interface ForegroundRun {
    * … : <why>" and the bare why (retry adds a prefix, restart words it its own way, as Dagu's do).
    */
   readonly wrapError?: (message: string, why: string) => string;
+  /** `--worker-id`: who runs it, recorded as the run's `workerId`. */
+  readonly workerId?: string;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function runInForeground(ctx: CliRunContext, run: ForegroundRun): P
       stop: stop.signal,
       ...(run.resume ? { resume: run.resume } : {}),
       ...(run.generatedRunId ? { generatedRunId: true } : {}),
+      ...(run.workerId ? { workerId: run.workerId } : {}),
       ...(run.root && run.parent ? { root: run.root, parent: run.parent } : {}),
       ...(!run.quiet && process.stdout.isTTY ? { onSnapshot: progressPrinter() } : {}),
     });

@@ -55,6 +55,8 @@ export interface RunDagOptions {
    * and handlers are left out, and no heartbeat is written (the caller gives a scratch store).
    */
   readonly dry?: boolean;
+  /** Recorded as the run's `workerId` (`dagu start --worker-id`, set in distributed mode). */
+  readonly workerId?: string;
 }
 
 export interface ResumeFrom {
@@ -179,7 +181,7 @@ class Run {
       dagRunId: runId,
       attemptId: this.attempt.attemptId,
       status: this.status,
-      workerId: "local",
+      workerId: this.opts.workerId ?? "local",
       pid: process.pid,
       nodes: this.nodes.map((n) => n.toRecord()),
       ...handlers,

@@ -260,6 +260,12 @@ describe("start: exit codes and output", () => {
     });
   });
 
+  test("--worker-id is recorded as the run's workerId", () => {
+    expect(same(["start", "-q", "-r", "w1", "--worker-id", "w-7", "fine.yaml"]).code).toBe(0);
+    const status = ours.run(["status", "--format", "json", "-r", "w1", "fine.yaml"]);
+    expect((JSON.parse(status.stdout) as { workerId: string }).workerId).toBe("w-7");
+  });
+
   test("a 64-character run id is accepted (Dagu's limit is 64, whatever its message says)", () => {
     const r = same(["start", "-q", "-r", "b".repeat(64), "fine.yaml"]);
     expect(r.code).toBe(0);

@@ -138,6 +138,7 @@ export default defineCommand({
         generatedRunId: givenRunId === undefined || queued?.kind === "new",
         paramOverrides: overrides,
         quiet: flags.quiet,
+        ...(flags["worker-id"] ? { workerId: flags["worker-id"] } : {}),
         ...(root && parent ? { root, parent } : {}),
         ...(existing && previous ? { resume: { run: existing, previous } } : {}),
       });
