@@ -261,8 +261,9 @@ describe("start: exit codes and output", () => {
   });
 
   test("--worker-id is recorded as the run's workerId", () => {
-    expect(same(["start", "-q", "-r", "w1", "--worker-id", "w-7", "fine.yaml"]).code).toBe(0);
-    const status = ours.run(["status", "--format", "json", "-r", "w1", "fine.yaml"]);
+    for (const s of sides()) s.dag("worked", "steps:\n  - name: one\n    command: echo one\n");
+    expect(same(["start", "-q", "-r", "w1", "--worker-id", "w-7", "worked.yaml"]).code).toBe(0);
+    const status = ours.run(["status", "--format", "json", "-r", "w1", "worked.yaml"]);
     expect((JSON.parse(status.stdout) as { workerId: string }).workerId).toBe("w-7");
   });
 
