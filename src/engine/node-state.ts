@@ -85,6 +85,9 @@ export class NodeState {
     const vars: Record<string, string> = {};
     for (const [k, v] of this.outputs) vars[k] = `${k}=${v}`;
     if (this.continueVerdict !== undefined) vars[`DAGU_CONTINUE_ON.${this.name}`] = `DAGU_CONTINUE_ON.${this.name}=${this.continueVerdict}`;
+    // Go marshals this map with its keys sorted.
+    const keys = Object.keys(vars);
+    const outputVariables = keys.length > 1 ? Object.fromEntries(keys.sort().map((k) => [k, vars[k] as string])) : vars;
     return {
       step: (this.snapshot ??= stepSnapshot(this.ranAs)),
       stdout: this.stdoutPath,
@@ -98,7 +101,7 @@ export class NodeState {
       ...(this.repeated ? { repeated: true } : {}),
       ...(this.error ? { error: this.error } : {}),
       ...(this.children.length > 0 ? { children: this.children } : {}),
-      ...(Object.keys(vars).length > 0 ? { outputVariables: vars } : {}),
+      ...(keys.length > 0 ? { outputVariables } : {}),
       ...(this.startedAt ? { exitCode: this.exitCode } : {}),
     };
   }

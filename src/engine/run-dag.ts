@@ -882,6 +882,8 @@ function writeOutputs(run: Run, record: RunRecord): void {
     if (v !== undefined) outputs[o.key ?? camelKey(o.name)] = v;
   }
   if (Object.keys(outputs).length === 0) return;
+  // As Go writes it: keys sorted (a map), `params` only when the run has some.
+  const sorted = Object.fromEntries(Object.entries(outputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   run.attempt.writeOutputs({
     metadata: {
       dagName: record.name,
@@ -889,8 +891,8 @@ function writeOutputs(run: Run, record: RunRecord): void {
       attemptId: record.attemptId,
       status: runStatusName(record.status),
       completedAt: record.finishedAt,
-      params: JSON.stringify(record.paramsList ?? []),
+      ...(record.paramsList && record.paramsList.length > 0 ? { params: JSON.stringify(record.paramsList) } : {}),
     },
-    outputs,
+    outputs: sorted,
   });
 }

@@ -28,9 +28,9 @@ function randomHex(bytes: number): string {
 }
 
 /** Write JSON atomically: a reader sees the old file or the new one, never half of one. */
-function writeJsonAtomic(path: string, value: unknown): void {
+function writeJsonAtomic(path: string, value: unknown, indent?: number): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value));
+  writeFileSync(tmp, JSON.stringify(value, null, indent));
   renameSync(tmp, path);
 }
 
@@ -82,7 +82,8 @@ export class FileRunStore implements RunStore {
       update: (r) => status.write(r),
       close: (r) => status.close(r),
       writeDag: (dag) => writeJsonAtomic(join(attemptDir, "dag.json"), dag),
-      writeOutputs: (o) => writeJsonAtomic(join(attemptDir, "outputs.json"), o),
+      // Indented as Dagu writes it: users and scripts read this file.
+      writeOutputs: (o) => writeJsonAtomic(join(attemptDir, "outputs.json"), o, 2),
     };
   }
 
