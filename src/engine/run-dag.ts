@@ -721,7 +721,9 @@ class Run {
     if (!n || this.opts.dry) return true;
     n.status = NodeStatus.Running;
     this.changed();
-    await this.executeNode(n, { extraEnv: { DAG_RUN_STATUS: runStatusName(this.computeStatus()) } });
+    // The init handler runs before any step: the run is `running` then (Dagu).
+    const status = kind === "init" ? RunStatus.Running : this.computeStatus();
+    await this.executeNode(n, { extraEnv: { DAG_RUN_STATUS: runStatusName(status) } });
     if (n.isFailed()) {
       this.lastError = n.error ?? `handler ${handlerStepName[kind]} failed`;
       return false;
