@@ -152,6 +152,8 @@ function sameRecords(dagName: string): RunSummary[] {
   return o;
 }
 
+/** The DAGs folder of a side's DAGU_HOME, as normalised output names it. */
+const wsDags = ["<WS>", "home", "dags"].join("/");
 const sides = (): Side[] => (liveRef ? [ours, ref] : [ours]);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -232,7 +234,7 @@ describe("start: exit codes and output", () => {
     [["start", "-r", "ok1", "fine.yaml"], "Error: dag-run ID ok1 already exists for DAG fine\n"],
     [
       ["start", "nosuch.yaml"],
-      'Error: failed to load DAG from nosuch.yaml: failed to open file "<WS>/home/dags/nosuch.yaml": open <WS>/home/dags/nosuch.yaml: no such file or directory\n',
+      `Error: failed to load DAG from nosuch.yaml: failed to open file "${wsDags}/nosuch.yaml": open ${wsDags}/nosuch.yaml: no such file or directory\n`,
     ],
   ])("bad input %j: exit 1 and Dagu's message", (args, stderr) => {
     const r = same(args);

@@ -36,7 +36,7 @@ const divergences: Record<string, { readonly fields: readonly string[]; readonly
   "child-own-workdir": {
     fields: ["root.outputs", "root node c.stdout", "root node c.outputVariables", "child kid().outputs", "child kid() node where.stdout", "child kid() node where.outputVariables"],
     // A same-file document with `workingDir: ./own`: Dagu 1.30.2 resolves it against the
-    // temporary copy it runs the document from (/tmp/dagu/local-dags/own, created there),
+    // temporary copy it runs the document from (dagu/local-dags/own in the system temp folder, created there),
     // plainly a bug; ours resolves it against the file that holds the document, as for
     // the main DAG.
     reason: "Dagu resolves a local DAG's relative workingDir under its temp copy",
