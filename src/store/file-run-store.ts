@@ -4,7 +4,7 @@
  * id, so listing the last N runs reads N status files and a handful of directories, never
  * the whole history. Nothing here takes a lock a writer needs.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DaguError } from "../core/errors.ts";
 import { isFinal, type RunStatus } from "../core/status.ts";
@@ -25,6 +25,25 @@ const isDigits = (n: string): boolean => /^\d+$/.test(n);
 
 function randomHex(bytes: number): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+}
+
+/** Whether a file's last byte is not a newline (a torn last line); false when empty or unreadable. */
+function endsMidLine(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Write JSON atomically: a reader sees the old file or the new one, never half of one. */
@@ -154,7 +173,11 @@ export class FileRunStore implements RunStore {
   appendRecord(run: StoredRun, record: RunRecord): void {
     const dir = this.latestAttemptDir(run);
     if (!dir) throw new DaguError(`run ${run.runId} of ${run.dagName} has no attempt to update`);
-    appendFileSync(join(dir, "status.jsonl"), `${JSON.stringify(record)}\n`);
+    const path = join(dir, "status.jsonl");
+    // The dead writer may have left half a line: the correction starts on a line of its own.
+    appendFileSync(path, `${endsMidLine(path) ? "\n" : ""}${JSON.stringify(record)}\n`);
+    // Its space reserve for a final record it will never write goes too.
+    rmSync(`${path}.reserve`, { force: true });
   }
 
   private attemptDirById(run: StoredRun, attemptId: string): string | undefined {
