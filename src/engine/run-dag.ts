@@ -5,7 +5,7 @@
  * and DAG timeouts, stop, then the success/failure/abort handler and onExit. Every state
  * change is recorded through the RunStore (coalesced), the final snapshot durably.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { DaguPaths } from "../config/paths.ts";
 import type { ConfigValue, Dag, HandlerKind, Step } from "../core/dag.ts";
@@ -799,6 +799,15 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       throw new DaguError(`cannot record the run, so it was not started: ${(e as Error).message}`);
     }
     run.workingDir = dagWorkingDir(dag, opts.processEnv);
+    // Created up front, as Dagu does: `stdout:` copies resolve against it before any step
+    // has run there. A folder that cannot be made fails the steps that need it.
+    if (!opts.dry) {
+      try {
+        mkdirSync(run.workingDir, { recursive: true });
+      } catch {
+        // Reported by the first step that runs there.
+      }
+    }
     run.dagShell = [dag.shell ?? defaultShell(opts.processEnv), ...(dag.shell ? dag.shellArgs : [])];
     const dotenv = loadDotenv(run);
     try {
