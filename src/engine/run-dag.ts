@@ -509,7 +509,8 @@ class Run {
       await this.attemptLoop(n, exec, handler !== undefined, { env, envLookup, cmdLookup, workingDir, shell, fromStep, out: logs.out, err: logs.err });
     } finally {
       logs.close();
-      for (const sink of new Set([logs.out, logs.err])) {
+      // Only a full disk sets these: nothing is allocated on the per-step path otherwise.
+      for (const sink of logs.err === logs.out ? [logs.out] : [logs.out, logs.err]) {
         if (sink.writeError !== undefined) this.log.write("WARN", "Step log incomplete", { step: n.name, file: sink.path, error: sink.writeError });
       }
       n.finishedAt = formatTime(new Date());
@@ -774,6 +775,11 @@ function loadDotenv(run: Run): Record<string, string> {
   return out;
 }
 
+/** A run that cannot be recorded does not start: nothing would tell what its steps did. */
+function notRecorded(why: string): DaguError {
+  return new DaguError(`cannot record the run, so it was not started: ${why}`);
+}
+
 /** Run the DAG to the end and return its final record. */
 export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
   const run = new Run(opts);
@@ -796,7 +802,7 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
     try {
       run.attempt.writeDag(dag);
     } catch (e) {
-      throw new DaguError(`cannot record the run, so it was not started: ${(e as Error).message}`);
+      throw notRecorded((e as Error).message);
     }
     run.workingDir = dagWorkingDir(dag, opts.processEnv);
     // Created up front, as Dagu does: `stdout:` copies resolve against it before any step
@@ -831,9 +837,8 @@ export async function runDag(opts: RunDagOptions): Promise<RunRecord> {
       DAG_RUN_ID: opts.runId,
       DAG_RUN_LOG_FILE: run.attempt.runLogFile,
     };
-    // A run that cannot be recorded does not start: nothing would tell what its steps did.
     const unrecorded = run.snapshot();
-    if (unrecorded !== undefined) throw new DaguError(`cannot record the run, so it was not started: ${unrecorded}`);
+    if (unrecorded !== undefined) throw notRecorded(unrecorded);
     if (dag.timeoutSec > 0) {
       dagTimer = setTimeout(() => {
         run.dagTimedOut = true;

@@ -4,14 +4,14 @@
  * id, so listing the last N runs reads N status files and a handful of directories, never
  * the whole history. Nothing here takes a lock a writer needs.
  */
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DaguError } from "../core/errors.ts";
 import { isFinal, type RunStatus } from "../core/status.ts";
 import type { DagRunRef, RunRecord } from "../core/run-record.ts";
 import { attemptDirName, attemptLogDir, childRunDir, parseAttemptTime, parseRunDirName, runDir, runLogDir, runLogFile } from "./run-layout.ts";
 import { type AttemptWriter, type CreateRunOptions, type ListRunsOptions, RunExistsError, type RunStore, type StoredRun } from "./run-store.ts";
-import { readHeadStatus, readStatusFile, StatusFileWriter } from "./status-file.ts";
+import { readBytesAt, readHeadStatus, readStatusFile, StatusFileWriter } from "./status-file.ts";
 
 function listDesc(dir: string, filter: (n: string) => boolean = () => true): string[] {
   try {
@@ -29,21 +29,8 @@ function randomHex(bytes: number): string {
 
 /** Whether a file's last byte is not a newline (a torn last line); false when empty or unreadable. */
 function endsMidLine(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    closeSync(fd);
-  }
+  const last = readBytesAt(path, -1, 1);
+  return last !== undefined && last.length === 1 && last[0] !== 0x0a;
 }
 
 /** Write JSON atomically: a reader sees the old file or the new one, never half of one. */

@@ -5,7 +5,7 @@
  * how often to write. Closing compacts the file to its final line with write-to-temp +
  * rename, so a finished run is one line, as in Dagu.
  */
-import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import type { RunRecord } from "../core/run-record.ts";
 
 export interface StatusFileReadResult {
@@ -43,12 +43,10 @@ const headBytes = 1024;
 const headBuf = Buffer.alloc(headBytes);
 
 /**
- * The run status of a status file's FIRST snapshot, from its first bytes (the run's own
- * `status` comes before its steps' in every snapshot, ours and Dagu's); undefined when it
- * cannot be told that way. A final status there means the file was compacted to its final
- * line: snapshots are only appended after a running or queued one.
+ * Up to `length` bytes of a file from `position` (negative: counted from the end), into a
+ * shared buffer valid until the next call; undefined when the file cannot be read.
  */
-export function readHeadStatus(path: string): number | undefined {
+export function readBytesAt(path: string, position: number, length: number): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -56,12 +54,26 @@ export function readHeadStatus(path: string): number | undefined {
     return undefined;
   }
   try {
-    const head = headBuf.toString("latin1", 0, readSync(fd, headBuf, 0, headBytes, 0));
-    const m = /"attemptId":"[^"]*","status":(\d+)/.exec(head);
-    return m ? Number(m[1]) : undefined;
+    const at = position < 0 ? fstatSync(fd).size + position : position;
+    if (at < 0) return headBuf.subarray(0, 0);
+    return headBuf.subarray(0, readSync(fd, headBuf, 0, Math.min(length, headBytes), at));
+  } catch {
+    return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The run status of a status file's FIRST snapshot, from its first bytes (the run's own
+ * `status` comes before its steps' in every snapshot, ours and Dagu's); undefined when it
+ * cannot be told that way. A final status there means the file was compacted to its final
+ * line: snapshots are only appended after a running or queued one.
+ */
+export function readHeadStatus(path: string): number | undefined {
+  const head = readBytesAt(path, 0, headBytes)?.toString("latin1");
+  const m = head === undefined ? null : /"attemptId":"[^"]*","status":(\d+)/.exec(head);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Space kept aside so the final record can still be written on a full disk. */
